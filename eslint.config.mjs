@@ -5,6 +5,8 @@ import nextTs from 'eslint-config-next/typescript';
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  // Playwright fixtures receive a function named `use`, which is not React's hook.
+  { files: ['e2e/**'], rules: { 'react-hooks/rules-of-hooks': 'off' } },
   globalIgnores([
     '.next/**',
     'out/**',
@@ -15,5 +17,6 @@ export default defineConfig([
     'playwright-report/**',
     'data/**',
     'e2e/screenshots/**',
+    'reports/**',
   ]),
 ]);

@@ -1,1 +1,2 @@
-export default { singleQuote: true, printWidth: 100, plugins: ['prettier-plugin-tailwindcss'] };
+const config = { singleQuote: true, printWidth: 100, plugins: ['prettier-plugin-tailwindcss'] };
+export default config;

@@ -5,8 +5,8 @@ export default defineConfig({
   resolve: {
     // Vitest does not read tsconfig paths; `server-only` throws outside a React server bundle.
     alias: {
-      '@': path.resolve(__dirname),
-      'server-only': path.resolve(__dirname, 'lib/testing/server-only-stub.ts'),
+      '@': import.meta.dirname,
+      'server-only': path.resolve(import.meta.dirname, 'lib/testing/server-only-stub.ts'),
     },
   },
   test: {

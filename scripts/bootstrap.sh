@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the wizard, its lab and its tests need on a fresh Debian machine of this project's
+# kind (Node 20 and the .NET SDK present). Idempotent: skips whatever is already there.
+#   scripts/bootstrap.sh          everything (tests, lab)
+#   scripts/bootstrap.sh --app    only the npm packages (enough to build and serve the wizard)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+
+install_node_modules() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "npm ci (better-sqlite3 compiles from source: about two minutes)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+install_system() {
+  local apt=()
+  [ -x /usr/bin/chromium ] || apt+=(chromium)
+  command -v tsql >/dev/null || apt+=(freetds-bin)
+  command -v pdftoppm >/dev/null || apt+=(poppler-utils)
+  command -v openssl >/dev/null || apt+=(openssl)
+  /usr/bin/python3 -c 'import winrm, requests_ntlm' 2>/dev/null || apt+=(python3-winrm python3-requests-ntlm)
+  if [ ${#apt[@]} -gt 0 ]; then
+    local sudo=''
+    [ "$(id -u)" = 0 ] || sudo='sudo'
+    say "apt-get install ${apt[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt[@]}" >/dev/null
+  fi
+
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  if ! command -v pwsh >/dev/null; then
+    say "PowerShell 7.6.9 (dotnet tool)"
+    dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
+  fi
+
+  local pester_dir="$HOME/.local/share/powershell/Modules/Pester/5.7.1"
+  if [ ! -f "$pester_dir/Pester.psd1" ]; then
+    say "Pester 5.7.1 (NuGet)"
+    local tmp
+    tmp=$(mktemp -d)
+    cat >"$tmp/restore.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Pester" Version="[5.7.1]" /></ItemGroup>
+</Project>
+XML
+    dotnet restore "$tmp/restore.csproj" --packages "$tmp/packages" >/dev/null
+    mkdir -p "$(dirname "$pester_dir")"
+    cp -r "$tmp/packages/pester/5.7.1/tools" "$pester_dir"
+    rm -rf "$tmp"
+  fi
+}
+
+install_node_modules
+[ "${1:-}" = "--app" ] || install_system
