@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 
 install_node_modules() {
+  # node-gyp would download Node's headers (no route out here); the system Node ships them.
+  if [ -z "$(npm config get nodedir 2>/dev/null | grep -v '^undefined$' || true)" ] && [ -f /usr/include/node/node_version.h ] \
+    && [ "$(command -v node)" = /usr/bin/node ]; then
+    export npm_config_nodedir=/usr
+  fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "npm ci (better-sqlite3 compiles from source: about two minutes)"
     npm ci --no-audit --no-fund
