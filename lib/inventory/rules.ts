@@ -103,15 +103,6 @@ export function domainAccount(what: string) {
     });
 }
 
-/** Strips what Windows' certificate dialog adds to a copied thumbprint, then upper-cases it. */
-export function normalizeThumbprint(value: string): string {
-  return value.replace(/[\s:\u200e\u200f\u202a-\u202e\ufeff\u00a0]/g, '').toUpperCase();
-}
-
-export function isThumbprint(value: string): boolean {
-  return /^[0-9A-F]{40}$/.test(normalizeThumbprint(value));
-}
-
 export function isPemCertificate(value: string): boolean {
   return /-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/.test(value);
 }

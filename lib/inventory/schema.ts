@@ -6,11 +6,10 @@ import {
   isFqdn,
   isIp,
   isPemCertificate,
-  isThumbprint,
   netbiosName,
-  normalizeThumbprint,
   port,
 } from './rules';
+import { cleanThumbprint, tryNormalizeThumbprint } from '../certs/thumbprint';
 
 export const SQL_VERSIONS = {
   '2017': { folder: '140', major: 14 },
@@ -155,13 +154,13 @@ export const inventorySchema = z
     if (inv.trustMode === 'ca' && !isPemCertificate(inv.trustCaPem)) {
       ctx.addIssue({ code: 'custom', path: ['trustCaPem'], message: 'Paste the CA certificate(s) in PEM form (-----BEGIN CERTIFICATE-----)' });
     }
-    if (inv.trustMode === 'thumbprint' && !isThumbprint(inv.trustThumbprint)) {
+    if (inv.trustMode === 'thumbprint' && tryNormalizeThumbprint(inv.trustThumbprint) === null) {
       ctx.addIssue({ code: 'custom', path: ['trustThumbprint'], message: 'A thumbprint is 40 hexadecimal characters' });
     }
   })
   .transform((inv) => ({
     ...inv,
-    trustThumbprint: inv.trustThumbprint ? normalizeThumbprint(inv.trustThumbprint) : '',
+    trustThumbprint: cleanThumbprint(inv.trustThumbprint),
   }));
 
 export type InventoryInput = z.input<typeof inventorySchema>;
