@@ -67,9 +67,55 @@ test('server actions refuse a request without a session, and the server rejects 
   expect(await countNow()).toBe(before);
 });
 
-async function fillMinimalAndSubmit(page: import('@playwright/test').Page) {
+test('the delete action refuses a request without a session', async ({ signedIn: page, playwright, baseURL }) => {
+  const list = async () => (await (await page.request.get('/api/deployments')).json()) as { id: string; name: string }[];
+  await createViaForm(page, 'To delete');
+  await createViaForm(page, 'To keep');
+  const all = await list();
+  const victim = all.find((d) => d.name === 'To delete')!;
+  const keeper = all.find((d) => d.name === 'To keep')!;
+  await page.goto('/deployments');
+  await page.getByRole('button', { name: 'Delete To delete' }).click();
+  const dialog = page.getByRole('dialog', { name: /Delete “To delete”/ });
+  await expect(dialog).toBeVisible();
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']),
+    dialog.getByRole('button', { name: 'Delete deployment' }).click(),
+  ]);
+  await expect(page.getByRole('link', { name: 'To delete' })).toHaveCount(0);
+  expect((await list()).map((d) => d.id)).not.toContain(victim.id);
+
+  // The same action, aimed at another deployment, without a session: nothing is deleted.
+  const body = (request.postData() ?? '').replace(victim.id, keeper.id);
+  expect(body).toContain(keeper.id);
+  const anon = await playwright.request.newContext({ baseURL });
+  const res = await anon.post(request.url(), {
+    headers: { 'next-action': request.headers()['next-action']!, 'content-type': request.headers()['content-type'] ?? 'text/plain;charset=UTF-8', accept: 'text/x-component' },
+    data: body,
+    maxRedirects: 0,
+  });
+  expect(res.headers()['x-action-redirect'] ?? res.headers()['location'] ?? '').toContain('/login');
+  expect((await list()).map((d) => d.id)).toContain(keeper.id);
+  await anon.dispose();
+});
+
+test('the first-run page is closed once an administrator exists', async ({ page }) => {
+  const res = await page.request.get('/setup', { maxRedirects: 0 });
+  expect(res.status()).toBe(307);
+  expect(res.headers()['location']).toBe('/login');
+});
+
+async function createViaForm(page: import('@playwright/test').Page, name: string) {
+  const p = await page.context().newPage();
+  await p.goto('/deployments/new');
+  await fillMinimalAndSubmit(p, name);
+  await expect(p).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  await p.close();
+}
+
+async function fillMinimalAndSubmit(page: import('@playwright/test').Page, name = 'Minimal') {
   const node = (i: number) => page.getByRole('group', { name: `Master node ${i + 1}` });
-  await page.getByLabel('Deployment name', { exact: true }).fill('Minimal');
+  await page.getByLabel('Deployment name', { exact: true }).fill(name);
   await page.getByLabel('Cluster name', { exact: true }).fill('MINCLU');
   await node(0).getByLabel('Host name', { exact: true }).fill('MINNODE1');
   await node(1).getByLabel('Host name', { exact: true }).fill('MINNODE2');
