@@ -8,7 +8,6 @@ export class SqlQuoteError extends Error {
 
 // sysname is nvarchar(128). Control characters have no business in a login or group name and
 // would make the statement unreadable in a plan.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `[name]` with `]` doubled, after checking the name is a valid sysname. */
@@ -27,7 +26,6 @@ export function quoteParts(...parts: string[]): string {
 
 /** `N'text'` with `'` doubled: the only form CREATE LOGIN … WITH PASSWORD accepts. */
 export function quoteNString(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/\u0000/.test(value)) throw new SqlQuoteError('The value contains a NUL character');
   return `N'${value.replace(/'/g, "''")}'`;
 }
