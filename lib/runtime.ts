@@ -7,6 +7,7 @@ import { hashPassword } from './auth/password';
 import { countUsers, createUser, audit, listDeployments } from './store/repo';
 import { saveDeployment } from './deployments';
 import { exampleInventory } from './inventory/example';
+import { markInterruptedJobs } from './engine/jobs';
 
 export type Runtime = { env: WizardEnv; db: Db; box: SecretBox };
 
@@ -26,6 +27,7 @@ async function start(): Promise<Runtime> {
   const db = openDb(path.join(env.dataDir, 'wizard.db'));
   const box = new SecretBox(loadOrCreateKey(env.dataDir, env.WIZARD_SECRET_KEY));
   const rt = { env, db, box };
+  markInterruptedJobs(db);
   if (countUsers(db) === 0 && env.WIZARD_ADMIN_PASSWORD) {
     createUser(db, env.WIZARD_ADMIN_USER, await hashPassword(env.WIZARD_ADMIN_PASSWORD));
     audit(db, { actor: 'system', action: 'user.create', target: `user/${env.WIZARD_ADMIN_USER}`, result: 'ok', detail: 'from WIZARD_ADMIN_PASSWORD' });
