@@ -59,9 +59,9 @@ afterEach(() => {
 });
 
 async function apply(server: FakeServer) {
-  const module = fakeModule();
-  const operations = module.plan(server, await module.probe(server));
-  return startApply({ db, deploymentId, module, ctx: server, actor: 'admin', operations, secrets: ['hunter2'] });
+  const step = fakeModule();
+  const operations = step.plan(server, await step.probe(server));
+  return startApply({ db, deploymentId, module: step, ctx: server, actor: 'admin', operations, secrets: ['hunter2'] });
 }
 
 describe('step engine', () => {
