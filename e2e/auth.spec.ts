@@ -17,6 +17,7 @@ test('route handlers answer 401 without a session', async ({ playwright, baseURL
   const anon = await playwright.request.newContext({ baseURL });
   expect((await anon.get('/api/deployments')).status()).toBe(401);
   expect((await anon.get('/api/deployments/anything')).status()).toBe(401);
+  expect((await anon.get('/api/jobs/anything/events')).status()).toBe(401);
   expect((await anon.post('/api/host-check', { data: { host: 'localhost', ports: [{ port: 22 }] } })).status()).toBe(401);
   await anon.dispose();
 });
