@@ -326,6 +326,24 @@ describe('loadCertificate: errors a DBA can act on', () => {
     );
   });
 
+  it('a 50 MB upload is refused quickly with a clear error, not parsed for minutes', () => {
+    const started = Date.now();
+    const big = Buffer.alloc(50 * 1024 * 1024, 0x41);
+    const e = expectCode(big, { password: PASSWORD, label: 'huge.pfx' }, 'CERT_UNREADABLE');
+    expect(e.message).toContain('huge.pfx');
+    // Not a timed assertion of speed, a guard against hanging: minutes would mean a parse of 50 MB.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('a DER certificate renamed .pfx is read as the certificate it is, without a key', () => {
+    const der = t.read('ssis.cer');
+    const loaded = loadCertificate(der, { password: PASSWORD, label: 'renamed.pfx' });
+    expect(loaded.format).toBe('der');
+    expect(loaded.privateKey).toBeNull();
+    const e = expectCode(der, { password: PASSWORD, label: 'renamed.pfx', requirePrivateKey: true }, 'PFX_NO_KEY');
+    expect(e.message).toContain('renamed.pfx');
+  });
+
   it('a PKCS#7 bundle or a key-only file is CERT_UNSUPPORTED_FORMAT, with advice', () => {
     const e = expectCode(t.read('ssis.p7b'), { label: 'bundle.p7b' }, 'CERT_UNSUPPORTED_FORMAT');
     expect(e.message).toMatch(/PKCS#7/);
