@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import forge from 'node-forge';
+import { tlsServerEndPoint } from '../../winrm/ntlm';
+import type { AuthPolicy } from './auth';
+import { type Listener, type ServiceSettings, createRequestHandler } from './http';
+import { ShellStore } from './shell';
+import type { WinrmServer, WinrmServerOptions } from './types';
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * RFC 5929 tls-server-end-point: the certificate hashed with its signature hash, SHA-256 when
+ * that is MD5 or SHA-1. What an NTLM client binds to with a channel binding token over HTTPS.
+ */
+function endPointBinding(certPem: string): Buffer {
+  const cert = forge.pki.certificateFromPem(certPem);
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+  const oid = cert.siginfo.algorithmOid;
+  const hash =
+    oid === forge.pki.oids.sha384WithRSAEncryption
+      ? 'sha384'
+      : oid === forge.pki.oids.sha512WithRSAEncryption
+        ? 'sha512'
+        : 'sha256';
+  return tlsServerEndPoint(createHash(hash).update(der).digest());
+}
+
+function listen(
+  server: http.Server,
+  port: number,
+  host: string,
+): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      resolve({ host: address.address, port: address.port });
+    });
+  });
+}
+
+/**
+ * Starts one simulated host's WinRM service: an HTTPS listener (Basic + Negotiate/NTLM) and/or
+ * an HTTP listener (Negotiate/NTLM with message encryption), both at POST /wsman on loopback.
+ */
+export async function createWinrmServer(options: WinrmServerOptions): Promise<WinrmServer> {
+  if (!options.https && !options.http)
+    throw new Error('A WinRM server needs an https or http listener');
+  const store = new ShellStore({ maxShellsPerUser: options.maxShellsPerUser ?? 30 });
+  const service: ServiceSettings = {
+    hostName: options.hostName,
+    store,
+    executor: options.executor,
+    maxEnvelopeBytes: (options.maxEnvelopeSizeKb ?? 500) * 1024,
+    maxTimeoutMs: options.maxTimeoutMs ?? 60_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 7_200_000,
+  };
+  const basePolicy: Omit<AuthPolicy, 'basic'> = {
+    hostName: options.hostName,
+    domainName: options.domainName,
+    dnsDomainName: options.dnsDomainName,
+    accounts: options.accounts,
+  };
+  const servers: http.Server[] = [];
+  const configure = (server: http.Server) => {
+    // HTTP.sys keeps idle connections (and with them NTLM logons) about two minutes.
+    server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 120_000;
+    // A Receive may block for the whole OperationTimeout: no request deadline beyond the client's.
+    server.requestTimeout = 0;
+    servers.push(server);
+    return server;
+  };
+
+  const addresses: {
+    https?: { host: string; port: number };
+    http?: { host: string; port: number };
+  } = {};
+  try {
+    if (options.https) {
+      const listener: Listener = {
+        scheme: 'https',
+        service,
+        policy: {
+          ...basePolicy,
+          basic: options.allowBasic ?? true,
+          channelBindings: endPointBinding(options.https.cert),
+        },
+      };
+      const server = configure(
+        https.createServer(
+          { cert: options.https.cert, key: options.https.key },
+          createRequestHandler(listener),
+        ),
+      );
+      addresses.https = await listen(server, options.https.port, options.https.host ?? LOOPBACK);
+    }
+    if (options.http) {
+      // Basic is never offered over HTTP: with AllowUnencrypted=false the credentials would travel in clear.
+      const listener: Listener = {
+        scheme: 'http',
+        service,
+        policy: { ...basePolicy, basic: false },
+      };
+      const server = configure(http.createServer(createRequestHandler(listener)));
+      addresses.http = await listen(server, options.http.port, options.http.host ?? LOOPBACK);
+    }
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw e;
+  }
+
+  const url = (scheme: string, a: { host: string; port: number }) =>
+    `${scheme}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}/wsman`;
+
+  return {
+    hostName: options.hostName,
+    addresses,
+    urls: {
+      https: addresses.https && url('https', addresses.https),
+      http: addresses.http && url('http', addresses.http),
+    },
+    shellCount: () => store.size,
+    async close() {
+      store.closeAll();
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
