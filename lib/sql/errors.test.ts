@@ -23,7 +23,19 @@ describe('SQL error mapping', () => {
     expect(p.message).toContain('SQLNODE1');
   });
 
+  it('reads 18452 by the kind of login that was refused', () => {
+    expect(describeSqlError(18452, 1, 'Login failed.', 'SQLNODE1', 'sql').code).toBe(
+      'LOGIN_WINDOWS_ONLY',
+    );
+    const windows = describeSqlError(18452, 1, 'Login failed.', 'SQLNODE1', 'windows');
+    expect(windows.code).toBe('LOGIN_WINDOWS_FAILED');
+    expect(windows.message).toMatch(/^SQLNODE1 refused the Windows \(NTLM\) login/);
+  });
+
   it('keeps an unknown error with its number', () => {
-    expect(describeSqlError(12345, 1, 'Odd.', 'SQLNODE2')).toMatchObject({ code: 'SQL_ERROR', message: 'SQLNODE2: Odd. (error 12345)' });
+    expect(describeSqlError(12345, 1, 'Odd.', 'SQLNODE2')).toMatchObject({
+      code: 'SQL_ERROR',
+      message: 'SQLNODE2: Odd. (error 12345)',
+    });
   });
 });

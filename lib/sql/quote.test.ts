@@ -3,10 +3,14 @@ import { hexLiteral, quoteName, quoteNString, quoteParts } from './quote';
 
 describe('T-SQL quoting', () => {
   it('brackets names and doubles a closing bracket', () => {
-    expect(quoteName('##MS_SSISLogDBWorkerAgentLogin##')).toBe('[##MS_SSISLogDBWorkerAgentLogin##]');
+    expect(quoteName('##MS_SSISLogDBWorkerAgentLogin##')).toBe(
+      '[##MS_SSISLogDBWorkerAgentLogin##]',
+    );
     expect(quoteName('a]b')).toBe('[a]]b]');
     expect(quoteName("x'; DROP LOGIN sa; --")).toBe("[x'; DROP LOGIN sa; --]");
-    expect(quoteParts('SSISDB', 'catalog', 'worker_agents')).toBe('[SSISDB].[catalog].[worker_agents]');
+    expect(quoteParts('SSISDB', 'catalog', 'worker_agents')).toBe(
+      '[SSISDB].[catalog].[worker_agents]',
+    );
   });
 
   it('refuses names a sysname cannot hold', () => {
