@@ -1,0 +1,226 @@
+/**
+ * How a PowerShell script and its parameters travel, and how its one result comes back.
+ *
+ * The command line carries only a fixed ~1.5 KB bootstrap (-EncodedCommand, ~4.3 K characters,
+ * well under cmd.exe's 8191): it is identical for every script except a random nonce. The script
+ * and its parameters travel on STDIN, as two base64 lines (UTF-8 script; UTF-8 JSON parameters):
+ * - any length works (WinRS Send chunks stdin); the 8191 limit never applies to the script;
+ * - parameter values are never interpolated into script text, so no quoting bug or injection is
+ *   possible, and they never appear on a command line, which Windows' process-creation auditing
+ *   (event 4688) and tools like Process Explorer would show;
+ * - base64 is plain ASCII, so the shell's code page cannot garble non-ASCII text either way.
+ * The bootstrap reads stdin through $input (what Ansible's Windows bootstrap does, proven on
+ * Windows PowerShell 5.1 and pwsh), compiles the script with [ScriptBlock]::Create, and invokes
+ * it with the parameters both splatted (so a `param()` block binds them, typed) and as $Params.
+ * `-Command -` was not chosen: 5.1 executes stdin line by line like a prompt, so multi-line
+ * statements need blank-line terminators and errors do not stop the script.
+ *
+ * Output: the script's pipeline output (one object: that object; none: null; several: an array)
+ * is serialised with ConvertTo-Json by the bootstrap and printed as ONE line
+ * `##WINRM-RESULT:<nonce>:<base64 JSON>`; a terminating error (or a parse error) is printed as
+ * `##WINRM-ERROR:<nonce>:<base64 JSON record>` and exits 1. Stray output (Write-Host, native
+ * commands) may surround it without harm, and a script cannot fake the nonce it never sees.
+ * $ErrorActionPreference is Stop: any error ends the script and is reported with its line.
+ */
+import { randomBytes } from 'node:crypto';
+import { type ZodType, prettifyError } from 'zod';
+import { type ClixmlRecord, decodeStderr } from './clixml';
+import { type WinrmErrorDetails, badResult, powershellNotStarted, scriptFailed } from './errors';
+
+export type PowerShellExe = 'powershell' | 'pwsh';
+
+/**
+ * The bootstrap. Kept on few lines and short: it is UTF-16LE + base64 encoded onto the command
+ * line. `Remove-TypeData System.Array` undoes 5.1's ETS quirk that makes ConvertTo-Json write
+ * arrays as {"value":[...],"Count":n}. NormalView gives the same error text on 5.1 and 7.
+ */
+const BOOTSTRAP = String.raw`$ErrorActionPreference='Stop';$ProgressPreference='SilentlyContinue';$ErrorView='NormalView';if($PSStyle){$PSStyle.OutputRendering='PlainText'}
+try{Remove-TypeData System.Array -ErrorAction SilentlyContinue}catch{}
+$__n='@NONCE@';$__u=New-Object Text.UTF8Encoding $false;[Console]::Out.WriteLine('##WINRM-START:'+$__n)
+function __W($k,$o){[Console]::Out.WriteLine('');[Console]::Out.WriteLine('##WINRM-'+$k+':'+$__n+':'+[Convert]::ToBase64String($__u.GetBytes((ConvertTo-Json -InputObject $o -Depth 32 -Compress))));[Console]::Out.Flush()}
+function __F($e,$k){$x=$e.Exception;$l=$null;$c=$null
+while($x.InnerException -and -not($x -is [Management.Automation.ParseException])){$x=$x.InnerException}
+$m=$x.Message;if($x -is [Management.Automation.ParseException] -and $x.Errors){$r=$x.Errors[0].Extent;$l=$r.StartLineNumber;$c=$r.StartColumnNumber;$k='parse';$m=($x.Errors|ForEach-Object{$_.Message}) -join [char]10}elseif($e.InvocationInfo){$l=$e.InvocationInfo.ScriptLineNumber;$c=$e.InvocationInfo.OffsetInLine}
+__W 'ERROR' ([ordered]@{kind=$k;message=$m;type=$x.GetType().FullName;category=[string]$e.CategoryInfo.Category;target=[string]$e.TargetObject;errorId=[string]$e.FullyQualifiedErrorId;line=$l;position=$c;stack=[string]$e.ScriptStackTrace});exit 1}
+$__l=@($input|ForEach-Object{"$_".Trim()}|Where-Object{$_})
+try{$__s=[ScriptBlock]::Create($__u.GetString([Convert]::FromBase64String($__l[0])))
+$Params=$__u.GetString([Convert]::FromBase64String($__l[1]))|ConvertFrom-Json
+$__h=@{};if($Params){foreach($p in $Params.PSObject.Properties){$__h[$p.Name]=$p.Value}}}catch{__F $_ 'runner'}
+try{$__o=@(& $__s @__h)}catch{__F $_ 'runtime'}
+if($__o.Count -eq 0){$__v=$null}elseif($__o.Count -eq 1){$__v=$__o[0]}else{$__v=$__o}
+__W 'RESULT' $__v;exit 0`;
+
+export interface PowerShellInvocation {
+  commandLine: string;
+  stdin: Buffer;
+  nonce: string;
+}
+
+export type ScriptParams = Record<string, unknown>;
+
+/** The command line (bootstrap) and the stdin document (script + parameters) for one run. */
+export function buildInvocation(
+  script: string,
+  params: ScriptParams,
+  exe: PowerShellExe,
+): PowerShellInvocation {
+  if (params === null || typeof params !== 'object' || Array.isArray(params))
+    throw new TypeError('PowerShell parameters must be a JSON object');
+  const nonce = randomBytes(12).toString('hex');
+  const bootstrap = BOOTSTRAP.replace('@NONCE@', nonce);
+  const encoded = Buffer.from(bootstrap, 'utf16le').toString('base64');
+  const commandLine = `${exe} -NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${encoded}`;
+  const json = JSON.stringify(params);
+  const stdin = Buffer.from(
+    `${Buffer.from(script, 'utf8').toString('base64')}\r\n${Buffer.from(json, 'utf8').toString('base64')}\r\n`,
+    'ascii',
+  );
+  return { commandLine, stdin, nonce };
+}
+
+export interface RawOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+}
+
+export interface PowerShellResult<T> {
+  value: T;
+  exitCode: number | null;
+  /** Everything the script printed besides its result (Write-Host, native commands). */
+  output: string;
+  /** Non-terminating errors the script wrote (from stderr CLIXML). */
+  errors: ClixmlRecord[];
+  warnings: string[];
+}
+
+interface BootstrapError {
+  kind?: string;
+  message?: string;
+  type?: string;
+  category?: string;
+  target?: string;
+  errorId?: string;
+  line?: number | null;
+  position?: number | null;
+  stack?: string;
+}
+
+function marker(stdout: string, kind: 'RESULT' | 'ERROR', nonce: string): string | null {
+  const m = new RegExp(`^##WINRM-${kind}:${nonce}:([A-Za-z0-9+/=]*)\\r?$`, 'm').exec(stdout);
+  return m && m[1] !== undefined ? Buffer.from(m[1], 'base64').toString('utf8') : null;
+}
+
+function strayOutput(stdout: string, nonce: string): string {
+  return stdout
+    .split(/\r?\n/)
+    .filter((l) => !l.includes(`:${nonce}`))
+    .join('\n')
+    .trim();
+}
+
+function toRecord(e: BootstrapError): ClixmlRecord {
+  const empty = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s);
+  return {
+    message: e.message ?? 'unknown error',
+    category: empty(e.category),
+    target: empty(e.target),
+    command: null,
+    errorId: empty(e.errorId),
+    line: typeof e.line === 'number' && e.line > 0 ? e.line : null,
+    position: typeof e.position === 'number' && e.position > 0 ? e.position : null,
+    text: [e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''), e.stack ?? '']
+      .filter(Boolean)
+      .join('\n'),
+  };
+}
+
+const NOT_RECOGNIZED =
+  /is not recognized as an internal or external command|not recognized as the name of a cmdlet|No such file or directory/i;
+/** STATUS_DLL_INIT_FAILED: the process could not start (typically desktop heap exhausted). */
+const DLL_INIT_FAILED = new Set([-1073741502, 3221225794]);
+
+/** Turns the raw output of a bootstrap run into the validated result, or throws a WinrmError. */
+export function interpretOutput<T>(
+  host: string,
+  exe: PowerShellExe,
+  raw: RawOutput,
+  nonce: string,
+  schema?: ZodType<T>,
+): PowerShellResult<T> {
+  const stderr = decodeStderr(raw.stderr);
+  const output = strayOutput(raw.stdout, nonce);
+  const details: WinrmErrorDetails = {
+    ...(raw.exitCode !== null ? { exitCode: raw.exitCode } : {}),
+    ...(stderr.errors.length > 0 ? { records: stderr.errors } : {}),
+  };
+  const failure = marker(raw.stdout, 'ERROR', nonce);
+  if (failure !== null) {
+    let parsed: BootstrapError = { message: failure };
+    try {
+      parsed = JSON.parse(failure) as BootstrapError;
+    } catch {
+      // Keep the raw text as the message.
+    }
+    const record = toRecord(parsed);
+    if (parsed.kind === 'runner')
+      throw powershellNotStarted(
+        host,
+        `the runner could not read the script: ${record.message}`,
+        details,
+      );
+    throw scriptFailed(host, record, { ...details, records: [record, ...stderr.errors] });
+  }
+  const result = marker(raw.stdout, 'RESULT', nonce);
+  if (result === null) {
+    const started = raw.stdout.includes(`##WINRM-START:${nonce}`);
+    if (!started) {
+      const first = stderr.errors[0]?.message ?? (raw.stdout.trim().split(/\r?\n/)[0] || '');
+      if (raw.exitCode === 9009 || NOT_RECOGNIZED.test(raw.stderr))
+        throw powershellNotStarted(
+          host,
+          `${exe} was not found (${exe === 'pwsh' ? 'PowerShell 7 is not installed' : 'it is not on the PATH'}).`,
+          details,
+        );
+      if (raw.exitCode !== null && DLL_INIT_FAILED.has(raw.exitCode))
+        throw powershellNotStarted(
+          host,
+          `the process failed to initialise (0xC0000142): the server is out of desktop heap or too many shells are open.`,
+          details,
+        );
+      throw powershellNotStarted(
+        host,
+        `${exe} exited with code ${raw.exitCode ?? 'unknown'} before running the script${first ? `: ${first}` : '.'}`,
+        details,
+      );
+    }
+    throw badResult(
+      host,
+      `ended (exit code ${raw.exitCode ?? 'unknown'}) without returning a result; did it call exit?${stderr.errors[0] ? ` First error: ${stderr.errors[0].message}` : ''}`,
+      details,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(result) as unknown;
+  } catch {
+    throw badResult(host, 'returned a result that is not JSON.', details);
+  }
+  if (schema) {
+    const checked = schema.safeParse(value);
+    if (!checked.success)
+      throw badResult(
+        host,
+        `returned a result of the wrong shape:\n${prettifyError(checked.error)}`,
+        details,
+      );
+    value = checked.data;
+  }
+  return {
+    value: value as T,
+    exitCode: raw.exitCode,
+    output,
+    errors: stderr.errors,
+    warnings: stderr.warnings,
+  };
+}
