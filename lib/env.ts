@@ -14,6 +14,8 @@ const envSchema = z.object({
   WIZARD_ADMIN_USER: z.string().min(1).default('admin'),
   WIZARD_ADMIN_PASSWORD: z.string().min(12, { error: 'WIZARD_ADMIN_PASSWORD needs 12 characters or more' }).optional(),
   WIZARD_DEMO: z.enum(['0', '1']).default('0'),
+  /** The built-in lab's endpoints.json: the demo deployment is made from it. */
+  WIZARD_LAB_ENDPOINTS: z.string().optional(),
   WIZARD_COOKIE_SECURE: z.enum(['auto', '0', '1']).default('auto'),
 });
 

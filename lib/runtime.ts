@@ -1,4 +1,5 @@
 import 'server-only';
+import fs from 'node:fs';
 import path from 'node:path';
 import { readEnv, type WizardEnv } from './env';
 import { openDb, type Db } from './store/db';
@@ -7,6 +8,8 @@ import { hashPassword } from './auth/password';
 import { countUsers, createUser, audit, listDeployments } from './store/repo';
 import { saveDeployment } from './deployments';
 import { exampleInventory } from './inventory/example';
+import { inventoryFromLab } from './inventory/from-lab';
+import type { LabEndpoints } from './lab/topology';
 import { markInterruptedJobs } from './engine/jobs';
 
 export type Runtime = { env: WizardEnv; db: Db; box: SecretBox };
@@ -33,7 +36,8 @@ async function start(): Promise<Runtime> {
     audit(db, { actor: 'system', action: 'user.create', target: `user/${env.WIZARD_ADMIN_USER}`, result: 'ok', detail: 'from WIZARD_ADMIN_PASSWORD' });
   }
   if (env.WIZARD_DEMO === '1' && listDeployments(db).length === 0) {
-    const d = saveDeployment(rt, null, exampleInventory());
+    const lab = env.WIZARD_LAB_ENDPOINTS && fs.existsSync(env.WIZARD_LAB_ENDPOINTS) ? (JSON.parse(fs.readFileSync(env.WIZARD_LAB_ENDPOINTS, 'utf8')) as LabEndpoints) : null;
+    const d = saveDeployment(rt, null, lab ? inventoryFromLab(lab) : exampleInventory());
     audit(db, { actor: 'system', action: 'deployment.create', target: `deployment/${d.id}`, result: 'ok', detail: 'demo example' });
   }
   return rt;

@@ -3,6 +3,7 @@
 # kind (Node 20 and the .NET SDK present). Idempotent: skips whatever is already there.
 #   scripts/bootstrap.sh          everything (tests, lab)
 #   scripts/bootstrap.sh --app    only the npm packages (enough to build and serve the wizard)
+#   scripts/bootstrap.sh --lab    the npm packages and PowerShell 7 (the wizard and its built-in lab)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,14 @@ install_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "npm ci (better-sqlite3 compiles from source: about two minutes)"
     npm ci --no-audit --no-fund
+  fi
+}
+
+install_pwsh() {
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  if ! command -v pwsh >/dev/null; then
+    say "PowerShell 7.6.9 (dotnet tool)"
+    dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
   fi
 }
 
@@ -35,11 +44,7 @@ install_system() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt[@]}" >/dev/null
   fi
 
-  export PATH="$PATH:$HOME/.dotnet/tools"
-  if ! command -v pwsh >/dev/null; then
-    say "PowerShell 7.6.9 (dotnet tool)"
-    dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
-  fi
+  install_pwsh
 
   local pester_dir="$HOME/.local/share/powershell/Modules/Pester/5.7.1"
   if [ ! -f "$pester_dir/Pester.psd1" ]; then
@@ -60,4 +65,8 @@ XML
 }
 
 install_node_modules
-[ "${1:-}" = "--app" ] || install_system
+case "${1:-}" in
+  --app) ;;
+  --lab) install_pwsh ;;
+  *) install_system ;;
+esac

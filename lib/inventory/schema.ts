@@ -77,6 +77,7 @@ export const inventorySchema = z
       }),
     listenerName: netbiosName('listener name'),
     listenerPort: port('listener port'),
+    listenerAddress: addressOverride('listener address override'),
     listenerIps: z
       .string()
       .trim()
@@ -189,6 +190,7 @@ export function emptyInventory(): InventoryInput {
     agName: '',
     listenerName: '',
     listenerPort: 1433,
+    listenerAddress: '',
     listenerIps: '',
     masterDnsName: '',
     masterIp: '',

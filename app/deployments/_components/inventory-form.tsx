@@ -132,6 +132,7 @@ export function InventoryForm({ deploymentId, defaults, secretsSet }: Props) {
         {text('listenerName', 'Listener DNS name')}
         {text('listenerPort', 'Listener port', { number: true })}
         {text('listenerIps', 'Listener IP address(es)', { hint: 'Separate several with commas.' })}
+        {text('listenerAddress', 'Connect to the listener at (optional)', { placeholder: 'address:port' })}
       </Section>
 
       <Section title="Scale Out Master">
