@@ -18,8 +18,12 @@ export async function loadOrCreateLabCa(stateDir: string): Promise<LabCa> {
   return { certificatePem: ca.certificatePem, privateKeyPem: ca.privateKeyPem, certPath };
 }
 
-/** A TLS certificate for one simulated host: its short name and FQDN, as a real server's would be. */
+/**
+ * A TLS certificate for one simulated host: its short name and FQDN, as a real server's would be,
+ * plus 127.0.0.1, where every lab host listens, so clients that check the address they dialled
+ * (FreeTDS with GnuTLS does, given -H 127.0.0.1) can verify the chain too.
+ */
 export async function issueHostTls(ca: LabCa, names: string[]): Promise<HostTls> {
-  const leaf = await issueLabCertificate(ca, { dnsNames: names, commonName: names[0] });
+  const leaf = await issueLabCertificate(ca, { dnsNames: names, ipAddresses: ['127.0.0.1'], commonName: names[0] });
   return { cert: leaf.certificatePem, key: leaf.privateKeyPem };
 }

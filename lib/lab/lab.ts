@@ -1,0 +1,367 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import type http from 'node:http';
+import path from 'node:path';
+import { issueHostTls, loadOrCreateLabCa, type HostTls, type LabCa } from './ca';
+import { ControlError, startControlServer } from './control';
+import {
+  openLabSql,
+  LAB_SQL_LOGINS,
+  SCENARIOS,
+  toTdsAuthResult,
+  type LabSession,
+  type LabSqlEngine,
+  type ScenarioName,
+} from './sql';
+import { createTdsServer, type TdsServer, type TdsServerOptions } from './tds';
+import { createPwshExecutor, createWinrmServer, type WinrmServer } from './winrm';
+import { fqdn, LAB_DNS_DOMAIN, LAB_DOMAIN, labTopology, type LabEndpoints } from './topology';
+
+export type LabOptions = {
+  scenario: ScenarioName;
+  stateDir: string;
+  workers?: number;
+  reset?: boolean;
+  token: string;
+  /** Instances that answer without TLS (ENCRYPT_NOT_SUP), to prove clients refuse them. */
+  plaintextSql?: string[];
+};
+
+export type Lab = {
+  endpoints: LabEndpoints;
+  /** The current SQL state (replaced by a reset). */
+  readonly engine: LabSqlEngine;
+  close(): Promise<void>;
+};
+
+/** Injected trouble, set through the control API; the lab's "physics" stay as they are. */
+type Faults = { latencyMs: number; failNext: Map<string, number> };
+
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  const { stateDir, scenario, token } = opts;
+  const topology = labTopology(opts.workers ?? 1);
+  const ca = await loadOrCreateLabCa(stateDir);
+  const windowsPassword = loadOrCreateSecret(stateDir, 'windows-password');
+  // A holder, so a reset through the control API swaps the state under every endpoint.
+  const ref = {
+    engine: openLabSql(path.join(stateDir, 'lab.db'), { scenario, reset: opts.reset }),
+  };
+  const faults: Faults = { latencyMs: 0, failNext: new Map() };
+  // The same ports on every start, so a deployment that points at the lab keeps working.
+  const ports = loadPorts(stateDir);
+
+  const tls = async (names: string[]) => hostTls(stateDir, ca, names);
+  const sqlServers = new Map<string, TdsServer>();
+  const sqlPorts = new Map<string, number>();
+
+  const startInstance = async (host: string) => {
+    const hostTlsMaterial = await tls([host, fqdn(host)]);
+    const server = await onPort(sqlPorts.get(host) ?? ports.get(`sql:${host}`), (p) =>
+      createTdsServer(sqlOptions(host, opts.plaintextSql?.includes(host) ? undefined : hostTlsMaterial, p, instanceRoute(host), faults, ref)),
+    );
+    sqlServers.set(host, server);
+    sqlPorts.set(host, server.port);
+  };
+  for (const host of topology.masters) await startInstance(host);
+
+  // The listener answers on its own name and hands each new login to the current primary.
+  const listenerTls = await tls([topology.listener, fqdn(topology.listener)]);
+  const listenerServer = await onPort(ports.get(`listener:${topology.listener}`), (p) =>
+    createTdsServer(
+      sqlOptions(
+        topology.listener,
+        listenerTls,
+        p,
+        listenerRoute(ref, topology.listener),
+        faults,
+        ref,
+      ),
+    ),
+  );
+
+  const executor = createPwshExecutor({ pwshPath: findPwsh(), env: { LAB_DOMAIN, LAB_REMOTE: '1' } });
+  const winrmServers = new Map<string, WinrmServer>();
+  for (const host of [...topology.masters, ...topology.workers]) {
+    const t = await tls([host, fqdn(host)]);
+    winrmServers.set(
+      host,
+      await onPort(ports.get(`winrm-https:${host}`), (p) =>
+        createWinrmServer({
+          hostName: host,
+          domainName: LAB_DOMAIN,
+          dnsDomainName: LAB_DNS_DOMAIN,
+          https: { host: '127.0.0.1', port: p, cert: t.cert, key: t.key },
+          // Both ports are remembered together; a clash on either starts both afresh.
+          http: { host: '127.0.0.1', port: p === 0 ? 0 : ports.get(`winrm-http:${host}`) },
+          accounts: [
+            { user: 'wizard', domain: LAB_DOMAIN, password: windowsPassword, isAdmin: true },
+          ],
+          executor,
+        }),
+      ),
+    );
+  }
+
+  const control = await startControlServer(token, {
+    'GET /state': () => ({
+      scenario,
+      sql: ref.engine.snapshot(),
+      openShells: Object.fromEntries([...winrmServers].map(([h, s]) => [h, s.shellCount()])),
+    }),
+    'POST /reset': (body) => {
+      const next = (body.scenario as ScenarioName | undefined) ?? scenario;
+      if (!SCENARIOS.includes(next))
+        throw new ControlError(400, `Unknown scenario ${String(next)}`);
+      ref.engine.close();
+      ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true });
+      faults.failNext.clear();
+      faults.latencyMs = 0;
+      return { ok: true, scenario: next };
+    },
+    'POST /failover': (body) => {
+      const ag = String(body.ag ?? topology.ag);
+      const to = String(body.to ?? '');
+      if (!to)
+        throw new ControlError(400, 'Say which instance becomes primary: {"to": "SQLNODE2"}');
+      ref.engine.failover(ag, to, { force: body.force === true });
+      return { ok: true, primary: ref.engine.primaryOf(ag) };
+    },
+    'POST /instances/:name/stop': async (_b, { name }) => {
+      const s = sqlServers.get(name ?? '');
+      if (!s) throw new ControlError(404, `No SQL instance ${name}`);
+      ref.engine.setInstanceRunning(name!, false);
+      await s.close();
+      sqlServers.delete(name!);
+      return { ok: true };
+    },
+    'POST /instances/:name/start': async (_b, { name }) => {
+      if (!sqlPorts.has(name ?? '')) throw new ControlError(404, `No SQL instance ${name}`);
+      if (!sqlServers.has(name!)) {
+        ref.engine.setInstanceRunning(name!, true);
+        await startInstance(name!);
+      }
+      return { ok: true };
+    },
+    'POST /latency': (body) => {
+      const ms = Number(body.ms);
+      if (!Number.isFinite(ms) || ms < 0 || ms > 10_000)
+        throw new ControlError(400, 'ms must be 0 to 10000');
+      faults.latencyMs = ms;
+      return { ok: true };
+    },
+    'POST /faults': (body) => {
+      const host = String(body.host ?? '*');
+      const count = Number(body.count ?? 1);
+      if (!Number.isInteger(count) || count < 0)
+        throw new ControlError(400, 'count must be a whole number');
+      faults.failNext.set(host.toUpperCase(), count);
+      return { ok: true };
+    },
+  });
+
+  const addr = (s: http.Server) => {
+    const a = s.address();
+    return typeof a === 'object' && a ? a.port : 0;
+  };
+  const endpoints: LabEndpoints = {
+    scenario,
+    stateDir,
+    caCertPath: ca.certPath,
+    domain: LAB_DOMAIN,
+    dnsDomain: LAB_DNS_DOMAIN,
+    topology,
+    credentials: {
+      windows: { user: `${LAB_DOMAIN}\\wizard`, password: windowsPassword },
+      sqlAdmin: { ...LAB_SQL_LOGINS.admin },
+      sqlReader: { ...LAB_SQL_LOGINS.reader },
+    },
+    hosts: Object.fromEntries(
+      [...winrmServers].map(([host, w]) => [
+        host,
+        {
+          fqdn: fqdn(host),
+          winrm: { https: w.addresses.https!, http: w.addresses.http! },
+          ...(sqlPorts.has(host) ? { sql: { host: '127.0.0.1', port: sqlPorts.get(host)! } } : {}),
+        },
+      ]),
+    ),
+    listeners: { [topology.listener]: { host: '127.0.0.1', port: listenerServer.port } },
+    control: { url: `http://127.0.0.1:${addr(control)}`, token },
+  };
+  ports.save({
+    ...Object.fromEntries([...sqlPorts].map(([h, p]) => [`sql:${h}`, p])),
+    [`listener:${topology.listener}`]: listenerServer.port,
+    ...Object.fromEntries(
+      [...winrmServers].flatMap(([h, w]) => [
+        [`winrm-https:${h}`, w.addresses.https!.port],
+        [`winrm-http:${h}`, w.addresses.http!.port],
+      ]),
+    ),
+  });
+  writeAtomically(path.join(stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2), 0o600);
+
+  return {
+    endpoints,
+    get engine() {
+      return ref.engine;
+    },
+    async close() {
+      await Promise.allSettled([
+        ...[...sqlServers.values()].map((s) => s.close()),
+        listenerServer.close(),
+        ...[...winrmServers.values()].map((s) => s.close()),
+        new Promise<void>((r) => control.close(() => r())),
+      ]);
+      await executor.close?.();
+      ref.engine.close();
+    },
+  };
+}
+
+type Route = { instance: () => string | null; missing: () => string };
+
+function instanceRoute(host: string): Route {
+  return { instance: () => host, missing: () => '' };
+}
+
+function listenerRoute(ref: EngineRef, listener: string): Route {
+  return {
+    instance: () => ref.engine.listener(listener)?.primary ?? null,
+    missing: () =>
+      `The lab has no availability group listener named ${listener} yet (or it has no primary).`,
+  };
+}
+
+type EngineRef = { engine: LabSqlEngine };
+
+function sqlOptions(
+  name: string,
+  tls: HostTls | undefined,
+  port: number,
+  route: Route,
+  faults: Faults,
+  ref: EngineRef,
+): TdsServerOptions<LabSession> {
+  const gate = async () => {
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    for (const key of [name.toUpperCase(), '*']) {
+      const left = faults.failNext.get(key) ?? 0;
+      if (left > 0) {
+        faults.failNext.set(key, left - 1);
+        return true;
+      }
+    }
+    return false;
+  };
+  const injected = {
+    kind: 'error' as const,
+    number: 50000,
+    class: 16,
+    message: `Lab: a fault was injected on ${name} through the control API.`,
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    serverName: name,
+    tls,
+    async authenticate(login, ctx) {
+      if (await gate()) return { ok: false, error: { number: 18456, state: 1 } };
+      const instance = route.instance();
+      if (!instance)
+        return { ok: false, error: { number: 18456, state: 1, message: route.missing() } };
+      return toTdsAuthResult(
+        ref.engine.authenticate(
+          instance,
+          login.userName,
+          login.password,
+          login.database || 'master',
+          {
+            encryption: ctx.encryption,
+            hostName: login.hostName,
+            appName: login.appName,
+            clientAddress: ctx.remoteAddress,
+            clientPort: ctx.remotePort,
+            localPort: port,
+            packetSize: login.packetSize,
+            readOnlyIntent: login.readOnlyIntent,
+          },
+        ),
+      );
+    },
+    handler: {
+      async batch(sql, session) {
+        if (await gate()) return { items: [injected] };
+        return ref.engine.batch(session.context!.instance, sql, session.context!);
+      },
+      async rpc(call, session) {
+        if (await gate()) return { items: [injected] };
+        return ref.engine.rpc(session.context!.instance, call, session.context!);
+      },
+      disconnect(session) {
+        if (session.context) ref.engine.disconnect(session.context);
+      },
+    },
+  };
+}
+
+async function hostTls(stateDir: string, ca: LabCa, names: string[]): Promise<HostTls> {
+  const dir = path.join(stateDir, 'tls');
+  const certFile = path.join(dir, `${names[0]}.pem`);
+  const keyFile = path.join(dir, `${names[0]}.key`);
+  if (fs.existsSync(certFile) && fs.existsSync(keyFile))
+    return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
+  const issued = await issueHostTls(ca, names);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(keyFile, issued.key, { mode: 0o600 });
+  fs.writeFileSync(certFile, issued.cert);
+  return issued;
+}
+
+/** pwsh from PATH, else where `dotnet tool install --global` puts it (scripts/bootstrap.sh). */
+function findPwsh(): string {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), path.join(os.homedir(), '.dotnet', 'tools')]) {
+    const candidate = path.join(dir, 'pwsh');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return 'pwsh';
+}
+
+/** Ports used last time; a port that is taken now falls back to a fresh one (0). */
+function loadPorts(stateDir: string) {
+  const file = path.join(stateDir, 'ports.json');
+  let known: Record<string, number> = {};
+  try {
+    known = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
+  } catch {
+    // first start
+  }
+  return {
+    get: (key: string) => known[key] ?? 0,
+    save: (ports: Record<string, number>) =>
+      writeAtomically(file, JSON.stringify(ports, null, 2), 0o600),
+  };
+}
+
+/** Listens on the remembered port, or on a fresh one when another program took it meanwhile. */
+async function onPort<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(port);
+  } catch (e) {
+    if (port !== 0 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') return start(0);
+    throw e;
+  }
+}
+
+function loadOrCreateSecret(stateDir: string, name: string): string {
+  const file = path.join(stateDir, name);
+  if (!fs.existsSync(file))
+    writeAtomically(file, `Lab-${crypto.randomBytes(12).toString('base64url')}`, 0o600);
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function writeAtomically(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode });
+  fs.renameSync(tmp, file);
+}
