@@ -160,11 +160,11 @@ describe('tedious directly against the lab', () => {
 });
 
 describe.runIf(fs.existsSync('/usr/bin/tsql'))('FreeTDS tsql against the lab', () => {
-  const tsql = (input: string) =>
+  const tsql = (input: string, port = node().port) =>
     new Promise<{ out: string; err: string }>((resolve) => {
       const conf = path.join(dir, 'freetds.conf');
       fs.writeFileSync(conf, `[global]\n\ttds version = 7.4\n\tencryption = require\n\tca file = ${lab.endpoints.caCertPath}\n`);
-      const child = spawn('/usr/bin/tsql', ['-H', '127.0.0.1', '-p', String(node().port), '-U', admin().user, '-P', admin().password], {
+      const child = spawn('/usr/bin/tsql', ['-H', '127.0.0.1', '-p', String(port), '-U', admin().user, '-P', admin().password], {
         env: { ...process.env, FREETDSCONF: conf, TDSVER: undefined },
       });
       let out = '';
@@ -194,5 +194,11 @@ describe.runIf(fs.existsSync('/usr/bin/tsql'))('FreeTDS tsql against the lab', (
     expect(r.out).toMatch(/0\s+SQLNODE1/);
     expect(`${r.out}${r.err}`).toMatch(/Msg 208/);
     expect(`${r.out}${r.err}`).toMatch(/not implemented by the lab/);
+  });
+
+  it('requiring encryption, is refused by an instance without TLS', async () => {
+    const r = await tsql('SELECT 1\ngo\nexit\n', lab.endpoints.hosts.SQLNODE2!.sql!.port);
+    expect(`${r.out}${r.err}`).not.toMatch(/^1\s*$/m);
+    expect(`${r.out}${r.err}`).toMatch(/There was a problem connecting to the server|encrypt|SSL|TLS/i);
   });
 });

@@ -243,8 +243,14 @@ function sqlOptions(
   faults: Faults,
   ref: EngineRef,
 ): TdsServerOptions<LabSession> {
-  const gate = async () => {
-    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+  // Injected latency ends early when the client cancels (ATTENTION), as a real server's wait would.
+  const gate = async (signal?: AbortSignal) => {
+    if (faults.latencyMs && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, faults.latencyMs);
+        signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+    }
     for (const key of [name.toUpperCase(), '*']) {
       const left = faults.failNext.get(key) ?? 0;
       if (left > 0) {
@@ -290,12 +296,14 @@ function sqlOptions(
       );
     },
     handler: {
-      async batch(sql, session) {
-        if (await gate()) return { items: [injected] };
+      async batch(sql, session, request) {
+        if (await gate(request.signal)) return { items: [injected] };
+        if (request.signal.aborted) return { items: [] };
         return ref.engine.batch(session.context!.instance, sql, session.context!);
       },
-      async rpc(call, session) {
-        if (await gate()) return { items: [injected] };
+      async rpc(call, session, request) {
+        if (await gate(request.signal)) return { items: [injected] };
+        if (request.signal.aborted) return { items: [] };
         return ref.engine.rpc(session.context!.instance, call, session.context!);
       },
       disconnect(session) {
