@@ -122,7 +122,7 @@ function Import-PfxCertificate {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][Alias('FullName')][string]$FilePath,
-        [string]$CertStoreLocation = (Get-Location).Path,
+        [Parameter(Position = 1)][string]$CertStoreLocation = (Get-Location).Path,
         [securestring]$Password,
         [switch]$Exportable,
         [switch]$ProtectPrivateKey
@@ -163,14 +163,17 @@ function Write-LabOutputFile {
 }
 
 function Export-PfxCertificate {
-    [CmdletBinding(DefaultParameterSetName = 'ByPassword', SupportsShouldProcess = $true)]
+    # One set for -Cert (the documented PfxCert set, -PFXData, is not simulated). -Password and
+    # -ProtectTo are both optional and may be given together; with neither the cmdlet fails when it
+    # runs (it does not prompt).
+    [CmdletBinding(DefaultParameterSetName = 'NormalCert', SupportsShouldProcess = $true)]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ParameterSetName = 'ByPassword')]
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ParameterSetName = 'ByProtectTo')]
+        [Parameter(ParameterSetName = 'NormalCert', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Alias('PsPath')]
         [object]$Cert,
         [Parameter(Mandatory = $true, Position = 1)][string]$FilePath,
-        [Parameter(Mandatory = $true, ParameterSetName = 'ByPassword')][securestring]$Password,
-        [Parameter(Mandatory = $true, ParameterSetName = 'ByProtectTo')][string[]]$ProtectTo,
+        [securestring]$Password,
+        [string[]]$ProtectTo,
         [ValidateSet('BuildChain', 'EndEntityCertOnly', 'PfxDataOnly')][string]$ChainOption = 'BuildChain',
         [ValidateSet('TripleDES_SHA1', 'AES256_SHA256')][string]$CryptoAlgorithmOption = 'TripleDES_SHA1',
         [switch]$NoProperties,
@@ -183,6 +186,10 @@ function Export-PfxCertificate {
         if ($ProtectTo) {
             $PSCmdlet.ThrowTerminatingError((New-LabErrorRecord (New-LabError -Message 'The lab does not simulate -ProtectTo (Active Directory principals); use -Password.' -Id "NotImplemented,$script:PkiCmd.ExportPfxCertificateCommand" -Category NotImplemented)))
         }
+        if (-not $Password) {
+            # The lab's wording: Windows' exact text for this case is not documented.
+            $PSCmdlet.ThrowTerminatingError((New-LabErrorRecord (New-LabError -Message 'Either the Password or the ProtectTo parameter must be specified.' -Id "System.ArgumentException,$script:PkiCmd.ExportPfxCertificateCommand" -Category InvalidArgument -Exception ArgumentException) $Cert))
+        }
         $plain = [System.Net.NetworkCredential]::new('', $Password).Password
         $reply = Invoke-LabOp 'cert.exportPfx' @{ store = $p.Store; thumbprint = $p.Thumbprint; password = $plain; algorithm = $CryptoAlgorithmOption }
         if (-not $reply.ok) { $PSCmdlet.ThrowTerminatingError((New-LabErrorRecord $reply.error $Cert)) }
@@ -191,10 +198,10 @@ function Export-PfxCertificate {
 }
 
 function Export-Certificate {
-    [CmdletBinding(SupportsShouldProcess = $true)]
+    [CmdletBinding(SupportsShouldProcess = $true, PositionalBinding = $false)]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true)][object]$Cert,
-        [Parameter(Mandatory = $true, Position = 1)][string]$FilePath,
+        [Parameter(Mandatory = $true, ValueFromPipeline = $true)][object]$Cert,
+        [Parameter(Mandatory = $true)][Alias('FullName')][string]$FilePath,
         [ValidateSet('SST', 'CERT', 'P7B')][string]$Type = 'CERT',
         [switch]$NoClobber,
         [switch]$Force
@@ -211,7 +218,7 @@ function Export-Certificate {
 }
 
 function New-SelfSignedCertificate {
-    [CmdletBinding(SupportsShouldProcess = $true)]
+    [CmdletBinding(SupportsShouldProcess = $true, PositionalBinding = $false)]
     param(
         [string[]]$DnsName,
         [string]$Subject,

@@ -72,10 +72,11 @@ function Get-CimInstance {
         [string]$Query,
         [Parameter(ParameterSetName = 'CimInstanceComputerSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
         [Parameter(ParameterSetName = 'CimInstanceSessionSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Alias('CimInstance')]
         [object]$InputObject,
         [string]$Namespace = 'root/cimv2',
         [string]$Filter,
-        [string[]]$Property,
+        [Alias('SelectProperties')][string[]]$Property,
         [string]$QueryDialect,
         [switch]$KeyOnly,
         [switch]$Shallow,
@@ -109,15 +110,23 @@ function Get-CimInstance {
 function Invoke-CimMethod {
     [CmdletBinding(DefaultParameterSetName = 'ClassNameComputerSet', SupportsShouldProcess = $true)]
     param(
-        [Parameter(ParameterSetName = 'ClassNameComputerSet', Mandatory = $true, Position = 0)][string]$ClassName,
-        [Parameter(ParameterSetName = 'CimInstanceComputerSet', Mandatory = $true, ValueFromPipeline = $true)][Alias('CimInstance')][object]$InputObject,
-        [Parameter(ParameterSetName = 'QueryComputerSet', Mandatory = $true)][string]$Query,
+        [Parameter(ParameterSetName = 'ClassNameComputerSet', Mandatory = $true, Position = 0)]
+        [Parameter(ParameterSetName = 'ClassNameSessionSet', Mandatory = $true, Position = 0)]
+        [Alias('Class')][string]$ClassName,
+        [Parameter(ParameterSetName = 'CimInstanceComputerSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Parameter(ParameterSetName = 'CimInstanceSessionSet', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Alias('CimInstance')][object]$InputObject,
+        [Parameter(ParameterSetName = 'QueryComputerSet', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'QuerySessionSet', Mandatory = $true)]
+        [string]$Query,
         [Parameter(Mandatory = $true, Position = 2)][Alias('Name')][string]$MethodName,
         [Parameter(Position = 1)][System.Collections.IDictionary]$Arguments,
         [string]$Namespace = 'root/cimv2',
+        [Parameter(ParameterSetName = 'ClassNameComputerSet')][Parameter(ParameterSetName = 'QueryComputerSet')][Parameter(ParameterSetName = 'CimInstanceComputerSet')]
         [Alias('CN', 'ServerName')][string[]]$ComputerName,
+        [Parameter(ParameterSetName = 'ClassNameSessionSet', Mandatory = $true)][Parameter(ParameterSetName = 'QuerySessionSet', Mandatory = $true)][Parameter(ParameterSetName = 'CimInstanceSessionSet', Mandatory = $true)]
         [object[]]$CimSession,
-        [uint32]$OperationTimeoutSec
+        [Alias('OT')][uint32]$OperationTimeoutSec
     )
     process {
         $targets = if ($InputObject) { @($InputObject) } elseif ($Query) { @(Get-CimInstance -Query $Query) } else { @() }

@@ -100,8 +100,8 @@ function Get-ClusterParameter {
 }
 
 function Get-ClusterOwnerNode {
-    [CmdletBinding()]
-    param([string]$Group, [string]$Resource, [Parameter(ValueFromPipeline = $true)][object]$InputObject, [string]$Cluster)
+    [CmdletBinding(PositionalBinding = $false)]
+    param([string]$Group, [Alias('Res')][string]$Resource, [Parameter(ValueFromPipeline = $true)][object]$InputObject, [string]$Cluster)
     process {
         $nodes = Invoke-LabClusterOp 'cluster.nodes' @{ cluster = $(if ($Cluster) { $Cluster } else { $null }) } $PSCmdlet
         if ($InputObject) {
@@ -126,9 +126,9 @@ function Get-ClusterOwnerNode {
 }
 
 function Set-ClusterOwnerNode {
-    [CmdletBinding()]
+    [CmdletBinding(PositionalBinding = $false)]
     param(
-        [Parameter(Mandatory = $true, Position = 0)][string[]]$Owners,
+        [Parameter(Mandatory = $true)][string[]]$Owners,
         [string]$Group,
         [string]$Resource,
         [Parameter(ValueFromPipeline = $true)][object]$InputObject,
@@ -213,7 +213,7 @@ function New-Cluster {
         [string[]]$StaticAddress,
         [string[]]$IgnoreNetwork,
         [switch]$NoStorage,
-        [string]$AdministrativeAccessPoint,
+        [Alias('aap')][string]$AdministrativeAccessPoint,
         [switch]$S2D,
         [switch]$Force
     )
@@ -225,18 +225,20 @@ function New-Cluster {
 
 function Test-Cluster {
     # Slow as the real one is (a few seconds of progress), then a report file and its FileInfo.
-    [CmdletBinding()]
+    [CmdletBinding(SupportsShouldProcess = $true)]
     param(
         [Parameter(Position = 0)][string[]]$Node,
         [string[]]$Include,
         [string[]]$Ignore,
         [string]$ReportName,
         [switch]$Force,
-        [string[]]$Disk,
-        [string[]]$Pool,
+        [object[]]$Disk,
+        [object[]]$Pool,
         [Parameter(ValueFromPipeline = $true)][object]$InputObject,
         [string]$Cluster
     )
+    $target = if ($Node) { $Node -join ', ' } elseif ($Cluster) { $Cluster } else { $env:COMPUTERNAME }
+    if (-not $PSCmdlet.ShouldProcess($target, 'Test-Cluster')) { return }
     $tests = 'Inventory', 'Network', 'System Configuration', 'Storage'
     if ($Include) { $tests = $Include }
     $i = 0

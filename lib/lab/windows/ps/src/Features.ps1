@@ -41,23 +41,38 @@ function Get-WindowsFeature {
 }
 
 function Install-WindowsFeature {
-    [CmdletBinding(SupportsShouldProcess = $true)]
+    # The documented parameter sets: features on the running (or -ComputerName) computer, features
+    # into an offline VHD (-Vhd required), or an answer file (-ConfigurationFilePath instead of -Name).
+    [CmdletBinding(DefaultParameterSetName = 'ComponentNamesAndRunningComputer', SupportsShouldProcess = $true)]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Parameter(ParameterSetName = 'ComponentNamesAndRunningComputer', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [Parameter(ParameterSetName = 'ComponentNamesAndVhdPath', Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
         [object[]]$Name,
+        [Parameter(ParameterSetName = 'ConfigurationFile', Mandatory = $true)]
+        [string]$ConfigurationFilePath,
+        [Parameter(ParameterSetName = 'ComponentNamesAndVhdPath', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ConfigurationFile')]
+        [string]$Vhd,
+        [Parameter(ParameterSetName = 'ComponentNamesAndRunningComputer')][Parameter(ParameterSetName = 'ComponentNamesAndVhdPath')]
         [switch]$IncludeAllSubFeature,
+        [Parameter(ParameterSetName = 'ComponentNamesAndRunningComputer')][Parameter(ParameterSetName = 'ComponentNamesAndVhdPath')]
         [switch]$IncludeManagementTools,
+        [Parameter(ParameterSetName = 'ComponentNamesAndRunningComputer')][Parameter(ParameterSetName = 'ConfigurationFile')]
         [switch]$Restart,
         [string[]]$Source,
         [Alias('Cn')][string]$ComputerName,
         [pscredential]$Credential,
-        [string]$LogPath,
-        [string]$Vhd,
-        [string]$ConfigurationFilePath
+        [string]$LogPath
     )
     begin { $names = [System.Collections.Generic.List[string]]::new() }
     process { foreach ($n in $Name) { $names.Add($(if ($n -is [string]) { $n } else { [string]$n.Name })) } }
     end {
+        # The lab's hosts have no offline VHDs and read no answer files: say so instead of quietly
+        # installing on the running computer.
+        if ($PSCmdlet.ParameterSetName -ne 'ComponentNamesAndRunningComputer') {
+            $what = if ($ConfigurationFilePath) { '-ConfigurationFilePath (answer files)' } else { '-Vhd (offline images)' }
+            $PSCmdlet.ThrowTerminatingError((New-LabErrorRecord (New-LabError -Message "The lab does not simulate $what; name the features with -Name." -Id 'NotImplemented,Microsoft.Windows.ServerManager.Commands.AddWindowsFeatureCommand' -Category NotImplemented)))
+        }
         if (-not $PSCmdlet.ShouldProcess(($names -join ', '), 'Install-WindowsFeature')) { return }
         $target = if ($ComputerName) { ($ComputerName -split '\.')[0] } else { $env:LAB_HOST }
         Write-Progress -Activity 'Start Installation...' -PercentComplete 10

@@ -134,7 +134,7 @@ function Set-Service {
         [Parameter(ValueFromPipelineByPropertyName = $true)][string]$Description,
         [Alias('StartMode', 'SM', 'ST', 'StartType')][ValidateSet('Automatic', 'Manual', 'Disabled', 'AutomaticDelayedStart')][string]$StartupType,
         [ValidateSet('Running', 'Stopped', 'Paused')][string]$Status,
-        [string]$SecurityDescriptorSddl,
+        [Alias('sd')][string]$SecurityDescriptorSddl,
         [switch]$Force,
         [switch]$PassThru
     )
