@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Runtime } from '@/lib/runtime';
-import { SECRET_FIELDS, serviceNames, WINRM_TRANSPORTS, type SecretField, type StoredInventory } from '@/lib/inventory/schema';
-import { getDeployment, getSecret } from '@/lib/store/repo';
+import { serviceNames, WINRM_TRANSPORTS, type SecretField, type StoredInventory } from '@/lib/inventory/schema';
+import { getDeployment, getSecret, secretNamesSet } from '@/lib/store/repo';
 import type { SqlTarget, SqlTrust } from '@/lib/sql';
 import { createWinrmClient, type WinrmClient } from '@/lib/winrm';
 
@@ -15,7 +15,8 @@ export type StepContext = {
   inventory: StoredInventory;
   /** SSISScaleOutMaster<ver>, SSISScaleOutWorker<ver>, and the 140/150/160 folder. */
   services: ReturnType<typeof serviceNames>;
-  secret(name: SecretField): string | undefined;
+  /** A stored secret: an inventory one, or one a step keeps (e.g. the SSISDB master-key password). */
+  secret(name: SecretField | (string & {})): string | undefined;
   /** Every secret value the deployment holds, for masking. */
   secretValues(): string[];
   /** A master node's SQL instance, or the availability group listener. */
@@ -29,7 +30,7 @@ export function createStepContext(rt: Pick<Runtime, 'db' | 'box'>, deploymentId:
   const deployment = getDeployment(rt.db, deploymentId);
   if (!deployment) throw new Error(`No deployment ${deploymentId}`);
   const inv = deployment.inventory;
-  const secret = (name: SecretField) => getSecret(rt.db, rt.box, deploymentId, name);
+  const secret = (name: string) => getSecret(rt.db, rt.box, deploymentId, name);
   const sqlTrust: SqlTrust =
     inv.trustMode === 'ca'
       ? { mode: 'ca', caPem: inv.trustCaPem }
@@ -43,7 +44,7 @@ export function createStepContext(rt: Pick<Runtime, 'db' | 'box'>, deploymentId:
     inventory: inv,
     services: serviceNames(inv.sqlVersion),
     secret,
-    secretValues: () => SECRET_FIELDS.map(secret).filter((v): v is string => !!v),
+    secretValues: () => [...secretNamesSet(rt.db, deploymentId)].map(secret).filter((v): v is string => !!v),
     sql(host, database = 'master') {
       const auth = { kind: inv.sqlAuth, user: inv.sqlUser, password: secret('sqlPassword') ?? '' } as const;
       if (typeof host === 'object') {

@@ -2,6 +2,11 @@ import 'server-only';
 import type { StepModule } from '@/lib/engine/types';
 import type { StepContext } from './context';
 import type { StepSlug } from './registry';
+import { step as prereqs } from './prereqs';
+import { step as alwaysOn } from './always-on';
 
 /** The steps that have live probes, plans and applies; the others show their placeholders. */
-export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = {};
+export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = {
+  prereqs,
+  'always-on': alwaysOn,
+};

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startPhysics, type Physics } from './physics';
+import type { LabSqlEngine } from './sql';
+import { LAB_LISTENER } from './sql';
+import { createWindowsApi, LAB_TOPOLOGY, windowsPrelude, windowsSessionEnv, WindowsState, type WindowsApi, type WindowsScenarioName } from './windows';
+import { createPwshExecutor, type PwshExecutor } from './winrm';
+
+/**
+ * The Windows half of the lab: the simulated hosts' state (its own SQLite file in the state
+ * folder), the internal API their PowerShell module calls, one executor per host that loads that
+ * module before every script, and the physics that join both halves (master endpoint, workers).
+ */
+export type WindowsSide = {
+  state: WindowsState;
+  api: WindowsApi;
+  executor(host: string): PwshExecutor;
+  physics: Physics;
+  reset(scenario: WindowsScenarioName): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const LAB_MASTER_IP = LAB_TOPOLOGY.masterIp;
+
+export async function startWindowsSide(opts: {
+  stateDir: string;
+  scenario: WindowsScenarioName;
+  reset?: boolean;
+  hosts: string[];
+  pwshPath: string;
+  sql: () => LabSqlEngine;
+  masterDnsName: string;
+  masterPort?: number;
+}): Promise<WindowsSide> {
+  const db = new Database(path.join(opts.stateDir, 'windows.db'));
+  db.pragma('journal_mode = WAL');
+  const state = new WindowsState(db, opts.stateDir);
+  const scenarioOptions = { listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: LAB_LISTENER.ip } };
+  const fresh = state.snapshot().hosts.length === 0;
+  if (fresh || opts.reset) await state.reset(opts.scenario, scenarioOptions);
+  const api = await createWindowsApi(state, {});
+  const executors = new Map<string, PwshExecutor>();
+  for (const host of opts.hosts) {
+    executors.set(
+      host,
+      createPwshExecutor({
+        pwshPath: opts.pwshPath,
+        preludeScript: windowsPrelude(host),
+        // The lab's WinRM accepts Basic and NTLM only: neither delegates credentials (no CredSSP).
+        env: windowsSessionEnv(api, host, { remote: true, auth: 'ntlm', user: 'LAB\\wizard' }),
+      }),
+    );
+  }
+  const physics = await startPhysics({ sql: opts.sql, windows: state, masterDnsName: opts.masterDnsName, port: opts.masterPort ?? 0, tickMs: 5000 });
+  return {
+    state,
+    api,
+    executor: (host) => {
+      const e = executors.get(host);
+      if (!e) throw new Error(`No simulated Windows host ${host}`);
+      return e;
+    },
+    physics,
+    reset: (scenario) => state.reset(scenario, scenarioOptions),
+    async close() {
+      await physics.close();
+      await Promise.allSettled([...executors.values()].map((e) => e.close?.()));
+      await api.close();
+      state.close();
+      db.close();
+    },
+  };
+}
