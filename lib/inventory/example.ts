@@ -12,7 +12,7 @@ export function exampleInventory(): Inventory {
     listenerName: 'SSISLISTENER',
     listenerIps: '10.10.0.50',
     masterDnsName: 'SSISMASTER',
-    masterIp: '10.10.0.21',
+    masterIp: '10.0.0.50',
     masterAccount: 'LAB\\svc-ssismaster',
     workers: [{ hostName: 'WORKER1', winrmAddress: '' }],
     winrmUser: 'LAB\\wizard',

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type http from 'node:http';
 import path from 'node:path';
 import { issueHostTls, loadOrCreateLabCa, type HostTls, type LabCa } from './ca';
-import { ControlError, startControlServer } from './control';
+import { ControlError, startControlServer, type ControlRoute } from './control';
 import {
   openLabSql,
   LAB_SQL_LOGINS,
@@ -15,7 +15,8 @@ import {
   type ScenarioName,
 } from './sql';
 import { createTdsServer, type TdsServer, type TdsServerOptions } from './tds';
-import { createPwshExecutor, createWinrmServer, type WinrmServer } from './winrm';
+import { createWinrmServer, type WinrmServer } from './winrm';
+import { startWindowsSide } from './windows-side';
 import { fqdn, LAB_DNS_DOMAIN, LAB_DOMAIN, labTopology, type LabEndpoints } from './topology';
 
 export type LabOptions = {
@@ -41,6 +42,7 @@ type Faults = { latencyMs: number; failNext: Map<string, number> };
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const { stateDir, scenario, token } = opts;
   const topology = labTopology(opts.workers ?? 1);
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const ca = await loadOrCreateLabCa(stateDir);
   const windowsPassword = loadOrCreateSecret(stateDir, 'windows-password');
   // A holder, so a reset through the control API swaps the state under every endpoint.
@@ -58,7 +60,16 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const startInstance = async (host: string) => {
     const hostTlsMaterial = await tls([host, fqdn(host)]);
     const server = await onPort(sqlPorts.get(host) ?? ports.get(`sql:${host}`), (p) =>
-      createTdsServer(sqlOptions(host, opts.plaintextSql?.includes(host) ? undefined : hostTlsMaterial, p, instanceRoute(host), faults, ref)),
+      createTdsServer(
+        sqlOptions(
+          host,
+          opts.plaintextSql?.includes(host) ? undefined : hostTlsMaterial,
+          p,
+          instanceRoute(host),
+          faults,
+          ref,
+        ),
+      ),
     );
     sqlServers.set(host, server);
     sqlPorts.set(host, server.port);
@@ -80,7 +91,18 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ),
   );
 
-  const executor = createPwshExecutor({ pwshPath: findPwsh(), env: { LAB_DOMAIN, LAB_REMOTE: '1' } });
+  // Each host runs scripts in real PowerShell 7 with the simulated Windows commands loaded; the
+  // physics (master endpoint, worker heartbeats) join the Windows and SQL states.
+  const windows = await startWindowsSide({
+    stateDir,
+    scenario,
+    reset: opts.reset,
+    hosts: [...topology.masters, ...topology.workers],
+    pwshPath: findPwsh(),
+    sql: () => ref.engine,
+    masterDnsName: topology.masterDns,
+    masterPort: ports.get('master-endpoint') || undefined,
+  });
   const winrmServers = new Map<string, WinrmServer>();
   for (const host of [...topology.masters, ...topology.workers]) {
     const t = await tls([host, fqdn(host)]);
@@ -96,8 +118,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
           http: { host: '127.0.0.1', port: p === 0 ? 0 : ports.get(`winrm-http:${host}`) },
           accounts: [
             { user: 'wizard', domain: LAB_DOMAIN, password: windowsPassword, isAdmin: true },
+            // The local administrator of the same name: Basic over HTTPS takes local accounts only.
+            { user: 'wizard', password: windowsPassword, isAdmin: true },
           ],
-          executor,
+          executor: windows.executor(host),
         }),
       ),
     );
@@ -108,15 +132,26 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       scenario,
       sql: ref.engine.snapshot(),
       openShells: Object.fromEntries([...winrmServers].map(([h, s]) => [h, s.shellCount()])),
+      winrm: Object.fromEntries(
+        [...winrmServers].map(([h, s]) => [h, { up: !s.isDown, requests: s.requestCount() }]),
+      ),
+      windows: windows.state.snapshot(),
+      physics: windows.physics.state(),
     }),
-    'POST /reset': (body) => {
+    'POST /reset': async (body) => {
       const next = (body.scenario as ScenarioName | undefined) ?? scenario;
       if (!SCENARIOS.includes(next))
         throw new ControlError(400, `Unknown scenario ${String(next)}`);
       ref.engine.close();
       ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true });
+      await windows.reset(next);
+      await windows.physics.tick();
       faults.failNext.clear();
       faults.latencyMs = 0;
+      for (const w of winrmServers.values()) {
+        w.failNextRequests(0, 500);
+        await w.up();
+      }
       return { ok: true, scenario: next };
     },
     'POST /failover': (body) => {
@@ -143,6 +178,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       }
       return { ok: true };
     },
+    ...winrmControlRoutes(winrmServers),
     'POST /latency': (body) => {
       const ms = Number(body.ms);
       if (!Number.isFinite(ms) || ms < 0 || ms > 10_000)
@@ -187,11 +223,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       ]),
     ),
     listeners: { [topology.listener]: { host: '127.0.0.1', port: listenerServer.port } },
+    masterEndpoint: { name: topology.masterDns, port: windows.physics.port },
     control: { url: `http://127.0.0.1:${addr(control)}`, token },
   };
   ports.save({
     ...Object.fromEntries([...sqlPorts].map(([h, p]) => [`sql:${h}`, p])),
     [`listener:${topology.listener}`]: listenerServer.port,
+    'master-endpoint': windows.physics.port,
     ...Object.fromEntries(
       [...winrmServers].flatMap(([h, w]) => [
         [`winrm-https:${h}`, w.addresses.https!.port],
@@ -213,8 +251,46 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         ...[...winrmServers.values()].map((s) => s.close()),
         new Promise<void>((r) => control.close(() => r())),
       ]);
-      await executor.close?.();
+      await windows.close();
       ref.engine.close();
+    },
+  };
+}
+
+/**
+ * WinRM trouble on demand: a host that goes down (listeners closed, connections dropped), HTTP
+ * errors from HTTP.sys, and PowerShell processes that die mid-command.
+ */
+function winrmControlRoutes(servers: Map<string, WinrmServer>): Record<string, ControlRoute> {
+  const byName = (name: string | undefined): WinrmServer => {
+    const server = servers.get((name ?? '').toUpperCase());
+    if (!server) throw new ControlError(404, `No host ${name ?? ''}`);
+    return server;
+  };
+  return {
+    'POST /hosts/:name/down': async (_b, { name }) => {
+      await byName(name).down();
+      return { ok: true, up: false };
+    },
+    'POST /hosts/:name/up': async (_b, { name }) => {
+      await byName(name).up();
+      return { ok: true, up: true };
+    },
+    'POST /hosts/:name/kill-processes': (_b, { name }) => ({
+      ok: true,
+      killed: byName(name).killProcesses(),
+    }),
+    'POST /winrm/faults': (body) => {
+      const host = String(body.host ?? '*');
+      const count = Number(body.count ?? 1);
+      const status = Number(body.status ?? 500);
+      if (!Number.isInteger(count) || count < 0)
+        throw new ControlError(400, 'count must be a whole number');
+      if (!Number.isInteger(status) || status < 400 || status > 599)
+        throw new ControlError(400, 'status must be an HTTP error status (400-599)');
+      const targets = host === '*' ? [...servers.values()] : [byName(host)];
+      for (const s of targets) s.failNextRequests(count, status);
+      return { ok: true, hosts: targets.map((s) => s.hostName) };
     },
   };
 }
@@ -328,7 +404,10 @@ async function hostTls(stateDir: string, ca: LabCa, names: string[]): Promise<Ho
 
 /** pwsh from PATH, else where `dotnet tool install --global` puts it (scripts/bootstrap.sh). */
 function findPwsh(): string {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), path.join(os.homedir(), '.dotnet', 'tools')]) {
+  for (const dir of [
+    ...(process.env.PATH ?? '').split(path.delimiter),
+    path.join(os.homedir(), '.dotnet', 'tools'),
+  ]) {
     const candidate = path.join(dir, 'pwsh');
     if (dir && fs.existsSync(candidate)) return candidate;
   }

@@ -39,5 +39,7 @@ export type LabEndpoints = {
   };
   hosts: Record<string, { fqdn: string; winrm: { https: { host: string; port: number }; http: { host: string; port: number } }; sql?: { host: string; port: number } }>;
   listeners: Record<string, { host: string; port: number }>;
+  /** The Scale Out Master endpoint (a real TLS listener while a master serves on the role owner). */
+  masterEndpoint?: { name: string; port: number };
   control: { url: string; token: string };
 };

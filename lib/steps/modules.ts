@@ -3,10 +3,14 @@ import type { StepModule } from '@/lib/engine/types';
 import type { StepContext } from './context';
 import type { StepSlug } from './registry';
 import { step as prereqs } from './prereqs';
+import { step as primary } from './primary';
+import { step as secondary } from './secondary';
 import { step as alwaysOn } from './always-on';
 
 /** The steps that have live probes, plans and applies; the others show their placeholders. */
 export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = {
   prereqs,
+  primary,
+  secondary,
   'always-on': alwaysOn,
 };

@@ -126,8 +126,10 @@ describe('WS-Man requests', () => {
             : { stdout: 'part2', stderr: 'warn', exitCode: 3 },
     });
     const r = await client.runCommand('slow.exe');
-    expect(r).toEqual({ stdout: 'part1 part2', stderr: 'warn', exitCode: 3 });
+    expect(r).toMatchObject({ stdout: 'part1 part2', stderr: 'warn', exitCode: 3 });
     expect(fake.ops('receive')).toHaveLength(5);
+    // Create, Command, 5 Receives, Signal: each one counted, as the bench reports them.
+    expect(r.stats).toMatchObject({ receives: 5, requests: 8 });
   });
 
   it('sends long stdin in envelope-sized chunks, the last with End="true"', async () => {

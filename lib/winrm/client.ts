@@ -42,6 +42,7 @@ import { validateTrust } from './tls';
 import { WinrmTransport } from './transport';
 import type {
   CommandResult,
+  CommandStats,
   ConnectionTestResult,
   RunCommandOptions,
   RunOptions,
@@ -106,6 +107,34 @@ function waitOrAbort(p: Promise<unknown>, signal: AbortSignal, host: string): Pr
   });
 }
 
+interface Sinks {
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+type Finished = Omit<CommandOutput, 'receives' | 'peakBufferedBytes' | 'largestChunkBytes'> & {
+  stats: CommandStats;
+};
+
+/** `p`, unless the signal fires first (then CANCELLED; `p` goes on). */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, host: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled(host));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled(host));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 /** Secret-looking string values of the parameters (top level and nested). */
 function secretValues(value: unknown, key = ''): string[] {
   if (typeof value === 'string') return SECRET_KEY.test(key) ? [value] : [];
@@ -130,6 +159,8 @@ class Client implements WinrmClient {
   #idle: NodeJS.Timeout | null = null;
   #closed: Promise<void> | null = null;
   #certificate: PeerCertificateSummary | null = null;
+  /** Cleanups still running after their caller returned (see #ensureShell). */
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(target: WinrmTarget, options: WinrmClientOptions) {
     this.host = target.host.trim();
@@ -210,6 +241,7 @@ class Client implements WinrmClient {
       stdout: out.stdout.toString('utf8'),
       stderr: out.stderr.toString('utf8'),
       exitCode: out.exitCode,
+      stats: out.stats,
     };
   }
 
@@ -223,7 +255,7 @@ class Client implements WinrmClient {
     const inv = buildInvocation(script, params, exe);
     const out = await this.#run(inv.commandLine, inv.stdin, options, secrets);
     try {
-      return interpretOutput(
+      const result = interpretOutput(
         this.host,
         exe,
         {
@@ -234,6 +266,7 @@ class Client implements WinrmClient {
         inv.nonce,
         options.schema,
       );
+      return { ...result, stats: out.stats };
     } catch (e) {
       throw redactError(e, this.host, [...this.#secrets, ...secrets]);
     }
@@ -274,6 +307,7 @@ class Client implements WinrmClient {
       this.#closing.abort();
       // Wait for the running command to clean up after itself, then delete the idle shell.
       await this.#queue.catch(() => undefined);
+      await Promise.all(this.#background);
       const shellId = this.#shellId;
       this.#shellId = null;
       if (shellId && this.#ctx)
@@ -289,16 +323,16 @@ class Client implements WinrmClient {
   async #run(
     commandLine: string,
     stdin: Buffer | null,
-    o: RunOptions,
+    o: RunOptions & Sinks,
     extraSecrets: readonly string[],
-  ): Promise<CommandOutput> {
+  ): Promise<Finished> {
     const secrets = [...this.#secrets, ...extraSecrets];
     const attempts = o.idempotent ? 1 + Math.max(0, this.#o.retries) : 1;
     const signal = AbortSignal.any([this.#closing.signal, ...(o.signal ? [o.signal] : [])]);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#exclusive(signal, () =>
-          this.#runOnce(commandLine, stdin, o.timeoutMs ?? this.#o.commandTimeoutMs, signal),
+          this.#runOnce(commandLine, stdin, o.timeoutMs ?? this.#o.commandTimeoutMs, signal, o),
         );
       } catch (e) {
         const retry = isWinrmError(e) && e.transient && attempt < attempts && !signal.aborted;
@@ -338,17 +372,19 @@ class Client implements WinrmClient {
     stdin: Buffer | null,
     timeoutMs: number,
     outer: AbortSignal,
-  ): Promise<CommandOutput> {
+    sinks: Sinks,
+  ): Promise<Finished> {
     const ctx = this.#ctx;
     if (!ctx) throw this.#config ?? configError(this.host, 'not configured');
     this.#clearIdle();
+    const requestsBefore = ctx.transport.requestCount;
     const deadline = Date.now() + timeoutMs;
     const expiry = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([outer, expiry]);
     let shellId: string | null = null;
     let commandId: string | null = null;
     try {
-      shellId = await this.#ensureShell(ctx, signal);
+      shellId = await this.#ensureShell(ctx, signal, expiry);
       try {
         commandId = await startCommand(ctx, shellId, commandLine, {
           pipedStdin: stdin !== null,
@@ -358,7 +394,7 @@ class Client implements WinrmClient {
         // The server lost our idle shell (expired, WinRM restarted): reopen once.
         if (!isWinrmError(e, 'WSMAN_SHELL_NOT_FOUND')) throw e;
         this.#shellId = null;
-        shellId = await this.#ensureShell(ctx, signal);
+        shellId = await this.#ensureShell(ctx, signal, expiry);
         commandId = await startCommand(ctx, shellId, commandLine, {
           pipedStdin: stdin !== null,
           signal,
@@ -370,12 +406,24 @@ class Client implements WinrmClient {
         timeoutMs,
         signal,
         maxOutputBytes: this.#o.maxOutputBytes,
+        ...(sinks.onStdout ? { onStdout: sinks.onStdout } : {}),
+        ...(sinks.onStderr ? { onStderr: sinks.onStderr } : {}),
       });
       // Release the finished command on the server, as pywinrm's cleanup_command does.
       await terminateCommand(ctx, shellId, commandId, AbortSignal.timeout(CLEANUP_BUDGET_MS)).catch(
         () => undefined,
       );
-      return out;
+      return {
+        stdout: out.stdout,
+        stderr: out.stderr,
+        exitCode: out.exitCode,
+        stats: {
+          requests: ctx.transport.requestCount - requestsBefore,
+          receives: out.receives,
+          peakBufferedBytes: out.peakBufferedBytes,
+          largestChunkBytes: out.largestChunkBytes,
+        },
+      };
     } catch (e) {
       if (shellId !== null) await this.#abandon(ctx, shellId, commandId);
       if (expiry.aborted && !outer.aborted) throw commandTimeout(this.host, timeoutMs);
@@ -388,8 +436,27 @@ class Client implements WinrmClient {
     }
   }
 
-  async #ensureShell(ctx: WsmanContext, signal: AbortSignal): Promise<string> {
-    this.#shellId ??= await openShell(ctx, this.#shell, signal);
+  /**
+   * Opens the shell unless one is open. The Create itself is not cut short by a cancellation
+   * (only by the deadline): the server may already have made the shell, and an answer never
+   * read would leak it until its idle timeout. A cancelled caller returns at once; the Create
+   * finishes in the background and its shell is deleted (close() waits for that).
+   */
+  async #ensureShell(ctx: WsmanContext, signal: AbortSignal, expiry: AbortSignal): Promise<string> {
+    if (this.#shellId !== null) return this.#shellId;
+    const creating = openShell(ctx, this.#shell, expiry);
+    try {
+      await raceAbort(creating, signal, this.host);
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      const cleanup = creating
+        .then((id) => deleteShell(ctx, id, AbortSignal.timeout(CLEANUP_BUDGET_MS)))
+        .catch(() => undefined);
+      this.#background.add(cleanup);
+      void cleanup.finally(() => this.#background.delete(cleanup));
+      throw e;
+    }
+    this.#shellId = await creating;
     return this.#shellId;
   }
 

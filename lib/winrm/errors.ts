@@ -64,6 +64,8 @@ export type WinrmErrorCode =
   | 'POWERSHELL_SCRIPT_FAILED'
   /** The script ended without a result, or the result is not JSON or fails the schema. */
   | 'POWERSHELL_BAD_RESULT'
+  /** The command wrote more output than maxOutputBytes allows in memory; it was terminated. */
+  | 'OUTPUT_TOO_LARGE'
   /** The per-operation deadline passed; the command was terminated and its shell deleted. */
   | 'COMMAND_TIMEOUT'
   /** The caller aborted; the command was terminated and its shell deleted. */
@@ -115,6 +117,7 @@ const LAYER: Record<WinrmErrorCode, WinrmLayer> = {
   POWERSHELL_NOT_STARTED: 'powershell',
   POWERSHELL_SCRIPT_FAILED: 'powershell',
   POWERSHELL_BAD_RESULT: 'powershell',
+  OUTPUT_TOO_LARGE: 'client',
   COMMAND_TIMEOUT: 'client',
   CANCELLED: 'client',
   CLIENT_CLOSED: 'client',
@@ -520,6 +523,16 @@ export function faultError(host: string, fault: WsmanFault, status: number): Win
     host,
     `${host} returned a WS-Man fault${code !== null ? ` ${code}` : ''}: ${text}`,
     details,
+  );
+}
+
+export function outputTooLarge(host: string, limit: number): WinrmError {
+  const size = limit >= 1048576 ? `${Math.round(limit / 1048576)} MiB` : `${limit} bytes`;
+  return new WinrmError(
+    'OUTPUT_TOO_LARGE',
+    host,
+    `The command on ${host} wrote more than ${size} of output (maxOutputBytes); it was terminated and its shell closed. Stream large output with onStdout/onStderr, or raise maxOutputBytes.`,
+    { detail: String(limit) },
   );
 }
 

@@ -23,6 +23,7 @@ export {
 export type {
   ClixmlRecord,
   CommandResult,
+  CommandStats,
   ConnectionTestError,
   ConnectionTestResult,
   PeerCertificateSummary,

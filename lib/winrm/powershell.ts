@@ -25,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ZodType, prettifyError } from 'zod';
 import { type ClixmlRecord, decodeStderr } from './clixml';
+import type { CommandStats } from './types';
 import { type WinrmErrorDetails, badResult, powershellNotStarted, scriptFailed } from './errors';
 
 export type PowerShellExe = 'powershell' | 'pwsh';
@@ -92,6 +93,8 @@ export interface PowerShellResult<T> {
   /** Non-terminating errors the script wrote (from stderr CLIXML). */
   errors: ClixmlRecord[];
   warnings: string[];
+  /** What the run cost (set by the client). */
+  stats?: CommandStats;
 }
 
 interface BootstrapError {
@@ -196,7 +199,7 @@ export function interpretOutput<T>(
     }
     throw badResult(
       host,
-      `ended (exit code ${raw.exitCode ?? 'unknown'}) without returning a result; did it call exit?${stderr.errors[0] ? ` First error: ${stderr.errors[0].message}` : ''}`,
+      `ended (exit code ${raw.exitCode ?? 'unknown'}) without returning a result: the script called exit, or the PowerShell process was killed (stopped from outside, out of memory).${stderr.errors[0] ? ` First error: ${stderr.errors[0].message}` : ''}`,
       details,
     );
   }

@@ -6,7 +6,7 @@
  */
 import 'server-only';
 import { readReceive, receiveBody } from './envelope';
-import { cancelled, commandTimeout, isWinrmError, protocolError } from './errors';
+import { cancelled, commandTimeout, isWinrmError, outputTooLarge } from './errors';
 import { type WsmanContext, call } from './shell';
 
 export interface ReceiveOptions {
@@ -15,15 +15,23 @@ export interface ReceiveOptions {
   /** The timeout the caller asked for (for the message). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Output beyond this is a runaway command: stop rather than exhaust memory. */
+  /** Buffered output beyond this is a runaway command: stop rather than exhaust memory. */
   maxOutputBytes: number;
+  /** Streamed streams are handed over piece by piece and never buffered. */
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface CommandOutput {
   stdout: Buffer;
   stderr: Buffer;
   exitCode: number | null;
+  receives: number;
+  peakBufferedBytes: number;
+  largestChunkBytes: number;
 }
+
+const sum = (parts: readonly Buffer[]): number => parts.reduce((n, b) => n + b.length, 0);
 
 export async function receiveUntilDone(
   ctx: WsmanContext,
@@ -33,14 +41,19 @@ export async function receiveUntilDone(
 ): Promise<CommandOutput> {
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  let total = 0;
+  let buffered = 0;
+  let receives = 0;
+  let peak = 0;
+  let largest = 0;
   for (;;) {
     if (o.signal?.aborted) throw cancelled(ctx.host);
-    const remainingSec = Math.floor((o.deadline - Date.now()) / 1000);
-    if (remainingSec < 1) throw commandTimeout(ctx.host, o.timeoutMs);
+    // Milliseconds count: the last Receive waits exactly up to the deadline, not a second short.
+    const remainingSec = Math.round(o.deadline - Date.now()) / 1000;
+    if (remainingSec < 0.05) throw commandTimeout(ctx.host, o.timeoutMs);
     const operationTimeoutSec = Math.min(ctx.operationTimeoutSec, remainingSec);
     let chunk;
     try {
+      receives++;
       const env = await call(ctx, 'receive', receiveBody(commandId), {
         shellId,
         operationTimeoutSec,
@@ -52,19 +65,29 @@ export async function receiveUntilDone(
       if (isWinrmError(e, 'WSMAN_OPERATION_TIMEOUT')) continue;
       throw e;
     }
-    for (const b of chunk.stdout) stdout.push(b);
-    for (const b of chunk.stderr) stderr.push(b);
-    total += [...chunk.stdout, ...chunk.stderr].reduce((n, b) => n + b.length, 0);
-    if (total > o.maxOutputBytes)
-      throw protocolError(
-        ctx.host,
-        `the command wrote more than ${Math.round(o.maxOutputBytes / 1048576)} MiB of output; it was stopped`,
-      );
+    const piece = sum(chunk.stdout) + sum(chunk.stderr);
+    largest = Math.max(largest, piece);
+    peak = Math.max(peak, buffered + piece);
+    for (const [parts, sink, into] of [
+      [chunk.stdout, o.onStdout, stdout],
+      [chunk.stderr, o.onStderr, stderr],
+    ] as const) {
+      if (sink) {
+        for (const b of parts) sink(b);
+      } else {
+        for (const b of parts) into.push(b);
+        buffered += sum(parts);
+      }
+    }
+    if (buffered > o.maxOutputBytes) throw outputTooLarge(ctx.host, o.maxOutputBytes);
     if (chunk.done)
       return {
         stdout: Buffer.concat(stdout),
         stderr: Buffer.concat(stderr),
         exitCode: chunk.exitCode,
+        receives,
+        peakBufferedBytes: peak,
+        largestChunkBytes: largest,
       };
   }
 }

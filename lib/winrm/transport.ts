@@ -33,6 +33,7 @@ import {
 import {
   WinrmError,
   cancelled,
+  httpStatusError,
   httpTimeout,
   networkError,
   ntlmFailed,
@@ -164,6 +165,7 @@ export class WinrmTransport {
   #session: NtlmSession | null = null;
   #authSocket: net.Socket | null = null;
   #closed = false;
+  #requests = 0;
 
   constructor(config: TransportConfig, password: string) {
     this.#c = config;
@@ -189,6 +191,11 @@ export class WinrmTransport {
 
   get #encrypting(): boolean {
     return this.#c.auth === 'ntlm' && !this.#c.https;
+  }
+
+  /** HTTP requests sent so far (every round trip, NTLM handshake legs included). */
+  get requestCount(): number {
+    return this.#requests;
   }
 
   /** Sends one SOAP message and returns the answer (any status but 401; 401 throws). */
@@ -289,9 +296,16 @@ export class WinrmTransport {
     return socket !== null && !socket.destroyed && socket.writable;
   }
 
+  /**
+   * Forgets the security context AND ends its connection: the server keeps that connection
+   * authenticated, and a sealing state we gave up on (a request sealed but never sent advances
+   * the sequence numbers) must never be used again on it.
+   */
   #dropSession(): void {
+    const socket = this.#authSocket;
     this.#session = null;
     this.#authSocket = null;
+    if (socket && !socket.destroyed) socket.destroy();
   }
 
   /**
@@ -306,11 +320,18 @@ export class WinrmTransport {
       this.#dropSession();
       const probe = await this.#exchange(EMPTY, soap, o, null);
       if (probe === 'stale') continue;
+      // A connection the server still counts as authenticated (its context is lost here): drop it.
+      if (probe.status === 200 && attempt === 0) {
+        probe.socket.destroy();
+        continue;
+      }
       if (probe.status !== 401)
-        throw protocolError(
-          host,
-          `HTTP ${probe.status} to a request without credentials (expected 401)`,
-        );
+        throw probe.status >= 400
+          ? httpStatusError(host, probe.status, probe.body.toString('utf8'))
+          : protocolError(
+              host,
+              `HTTP ${probe.status} to a request without credentials (expected 401)`,
+            );
       const offered = probe.offered;
       const scheme =
         offered.find((s) => s.toLowerCase() === 'negotiate') ??
@@ -329,7 +350,9 @@ export class WinrmTransport {
       if (!token) {
         throw first.status === 401
           ? unauthorized(host, 'NTLM', first.offered)
-          : protocolError(host, `HTTP ${first.status} to the NTLM NEGOTIATE message`);
+          : first.status >= 400
+            ? httpStatusError(host, first.status, first.body.toString('utf8'))
+            : protocolError(host, `HTTP ${first.status} to the NTLM NEGOTIATE message`);
       }
       // Over HTTPS, bind the authentication to this TLS channel (Windows' CbtHardeningLevel).
       const ctx = this.#c.https ? this.#withChannelBinding(first.socket, negotiate) : negotiate;
@@ -348,6 +371,8 @@ export class WinrmTransport {
       if (second === 'stale') continue;
       if (second.status === 401)
         throw unauthorized(host, 'NTLM', second.offered.length > 0 ? second.offered : offered);
+      if (second.status >= 400)
+        throw httpStatusError(host, second.status, second.body.toString('utf8'));
       this.#session = ctx.session;
       this.#authSocket = first.socket;
       const socket = first.socket;
@@ -431,6 +456,8 @@ export class WinrmTransport {
       };
       const onAbort = (): void => fail(cancelled(host));
       const timer = setTimeout(() => fail(httpTimeout(host, o.timeoutMs)), o.timeoutMs);
+      // Before any destroy(): an 'error' without a listener would be an uncaught exception.
+      req.on('error', (e) => fail(networkError(host, this.#target, e)));
       if (o.signal?.aborted) {
         fail(cancelled(host));
         return;
@@ -446,9 +473,9 @@ export class WinrmTransport {
           resolve('stale');
           return;
         }
+        this.#requests++;
         req.end(body);
       });
-      req.on('error', (e) => fail(networkError(host, this.#target, e)));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

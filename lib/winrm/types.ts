@@ -73,6 +73,26 @@ export interface RunOptions {
 
 export interface RunCommandOptions extends RunOptions {
   stdin?: string | Buffer;
+  /**
+   * Streams stdout instead of collecting it: called with each piece as it arrives (at most one
+   * envelope's worth, ~110 KB), and the result's `stdout` is then empty. Memory stays bounded
+   * by the envelope size, whatever the command writes; maxOutputBytes does not apply to it.
+   */
+  onStdout?: (chunk: Buffer) => void;
+  /** The same for stderr. */
+  onStderr?: (chunk: Buffer) => void;
+}
+
+/** What one command cost: for benchmarks, diagnostics and tests. */
+export interface CommandStats {
+  /** HTTP requests this command sent (Create when a shell was opened, NTLM legs, Command, Send, Receive…, Signal). */
+  requests: number;
+  /** Receive requests among them. */
+  receives: number;
+  /** The most output bytes held in memory at once by the client (buffered result, or one streamed piece). */
+  peakBufferedBytes: number;
+  /** The largest output piece one Receive brought. */
+  largestChunkBytes: number;
 }
 
 export interface RunPowerShellOptions<T> extends RunOptions {
@@ -89,6 +109,7 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   exitCode: number | null;
+  stats: CommandStats;
 }
 
 export interface ConnectionTestError {

@@ -37,6 +37,8 @@ export interface PhysicsOptions {
 }
 
 export interface Physics {
+  /** The loopback port the master endpoint uses whenever a master serves (fixed until close). */
+  readonly port: number;
   masterEndpoint(): { host: string; port: number } | null;
   /** Reconciles the listener with the state, then runs one heartbeat for every worker. */
   tick(): Promise<void>;
@@ -107,6 +109,9 @@ export async function startPhysics(opts: PhysicsOptions): Promise<Physics> {
   const loggingWorks = () => checkLogging(opts.sql());
 
   return {
+    get port() {
+      return endpoint.port;
+    },
     masterEndpoint: () => {
       // Between ticks the socket may lag the state: start catching up now.
       void endpoint.reconcile().catch(() => undefined);

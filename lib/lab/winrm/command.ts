@@ -31,6 +31,9 @@ const PIPE_GRACE_MS = 1000;
  */
 const SETTLE_MS = 25;
 
+/** Writes are merged into the previous chunk only while it is smaller than this. */
+const COALESCE_LIMIT = 64 * 1024;
+
 /** STATUS_CONTROL_C_EXIT, what a console process killed by Ctrl+C reports (as a signed int). */
 export const CTRL_C_EXIT_CODE = -1073741510;
 
@@ -80,10 +83,18 @@ export class RunningCommand {
     return this.#chunks.some((c) => !streams || streams.has(c.stream));
   }
 
+  #pendingBytes(streams: ReadonlySet<OutputStreamName>): number {
+    let n = 0;
+    for (const c of this.#chunks) if (streams.has(c.stream)) n += c.data.length;
+    return n;
+  }
+
   #push(chunk: OutputChunk): void {
     const last = this.#chunks[this.#chunks.length - 1];
     // Coalesce consecutive writes to one stream: fewer rsp:Stream elements, same bytes.
-    if (last && last.stream === chunk.stream) last.data = Buffer.concat([last.data, chunk.data]);
+    // (Only small ones: re-copying a large buffer on every write would be quadratic.)
+    if (last && last.stream === chunk.stream && last.data.length < COALESCE_LIMIT)
+      last.data = Buffer.concat([last.data, chunk.data]);
     else this.#chunks.push(chunk);
     this.#notify();
   }
@@ -140,7 +151,9 @@ export class RunningCommand {
     if (this.#aborted) throw operationAbortedFault();
     if (!ready()) throw timedOutFault();
     const left = limits.timeoutMs - (Date.now() - started);
-    await this.#waitFor(() => this.finished, Math.min(SETTLE_MS, left), signal);
+    // A full envelope's worth is waiting: send it now (no point waiting for more).
+    if (this.#pendingBytes(streams) < limits.maxBytes)
+      await this.#waitFor(() => this.finished, Math.min(SETTLE_MS, left), signal);
     if (this.#aborted) throw operationAbortedFault();
 
     const chunks: OutputChunk[] = [];
@@ -180,6 +193,13 @@ export class RunningCommand {
   interrupt(): void {
     if (this.#exitCode === undefined) this.#exitOverride = CTRL_C_EXIT_CODE;
     this.#process.kill();
+  }
+
+  /** The process dies on its own (killed from outside): the command ends with its exit code. */
+  kill(): boolean {
+    if (this.#exitCode !== undefined) return false;
+    this.#process.kill();
+    return true;
   }
 
   /** Terminate / Delete: kills the process and fails any Receive still waiting on it. */

@@ -25,6 +25,11 @@ export interface ServiceSettings {
   maxEnvelopeBytes: number;
   maxTimeoutMs: number;
   idleTimeoutMs: number;
+  /**
+   * Called for every request once its body is read: counts it and returns an HTTP status to
+   * answer with instead (an injected fault), or null.
+   */
+  admit(): number | null;
 }
 
 export interface Listener {
@@ -119,6 +124,9 @@ export function createRequestHandler(listener: Listener) {
       if (e instanceof BodyTooLarge) return empty(res, 413, { Connection: 'close' });
       throw e;
     }
+
+    const injected = service.admit();
+    if (injected !== null) return empty(res, injected);
 
     const outcome = authenticate(policy, connectionAuth(req.socket), req.headers.authorization);
     if (outcome.kind === 'challenge')

@@ -43,6 +43,20 @@ function listen(
   });
 }
 
+/** Stops accepting connections and drops the open ones (idle and in-flight). */
+function stopListening(servers: readonly http.Server[]): Promise<unknown> {
+  return Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (!s.listening) return resolve();
+          s.close(() => resolve());
+          s.closeAllConnections();
+        }),
+    ),
+  );
+}
+
 /**
  * Starts one simulated host's WinRM service: an HTTPS listener (Basic + Negotiate/NTLM) and/or
  * an HTTP listener (Negotiate/NTLM with message encryption), both at POST /wsman on loopback.
@@ -51,7 +65,15 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
   if (!options.https && !options.http)
     throw new Error('A WinRM server needs an https or http listener');
   const store = new ShellStore({ maxShellsPerUser: options.maxShellsPerUser ?? 30 });
+  let requests = 0;
+  const injected = { count: 0, status: 500 };
   const service: ServiceSettings = {
+    admit() {
+      requests++;
+      if (injected.count <= 0) return null;
+      injected.count--;
+      return injected.status;
+    },
     hostName: options.hostName,
     store,
     executor: options.executor,
@@ -66,6 +88,9 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
     accounts: options.accounts,
   };
   const servers: http.Server[] = [];
+  /** Where each listener is bound, so `up()` can listen on the same address again. */
+  const bound = new Map<http.Server, { host: string; port: number }>();
+  let down = false;
   const configure = (server: http.Server) => {
     // HTTP.sys keeps idle connections (and with them NTLM logons) about two minutes.
     server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 120_000;
@@ -97,6 +122,7 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
         ),
       );
       addresses.https = await listen(server, options.https.port, options.https.host ?? LOOPBACK);
+      bound.set(server, addresses.https);
     }
     if (options.http) {
       // Basic is never offered over HTTP: with AllowUnencrypted=false the credentials would travel in clear.
@@ -107,6 +133,7 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
       };
       const server = configure(http.createServer(createRequestHandler(listener)));
       addresses.http = await listen(server, options.http.port, options.http.host ?? LOOPBACK);
+      bound.set(server, addresses.http);
     }
   } catch (e) {
     for (const s of servers) s.close();
@@ -124,17 +151,32 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
       http: addresses.http && url('http', addresses.http),
     },
     shellCount: () => store.size,
+    requestCount: () => requests,
+    get isDown() {
+      return down;
+    },
+    async down() {
+      down = true;
+      // A host that goes down loses its shells and processes, as after a power cut.
+      store.closeAll();
+      await stopListening(servers);
+    },
+    async up() {
+      if (!down) return;
+      for (const [server, a] of bound) if (!server.listening) await listen(server, a.port, a.host);
+      down = false;
+    },
+    failNextRequests(count, status) {
+      if (!Number.isInteger(count) || count < 0) throw new Error('count must be a whole number');
+      if (!Number.isInteger(status) || status < 100 || status > 599)
+        throw new Error('status must be an HTTP status (100-599)');
+      injected.count = count;
+      injected.status = status;
+    },
+    killProcesses: () => store.killProcesses(),
     async close() {
       store.closeAll();
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.close(() => resolve());
-              s.closeAllConnections();
-            }),
-        ),
-      );
+      await stopListening(servers);
     },
   };
 }

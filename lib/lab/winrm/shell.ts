@@ -89,6 +89,14 @@ export class ShellStore {
     shell.close();
   }
 
+  /** Kills the process of every running command (they end as processes that died do). */
+  killProcesses(): number {
+    let killed = 0;
+    for (const shell of this.#shells.values())
+      for (const command of shell.commands.values()) if (command.kill()) killed++;
+    return killed;
+  }
+
   closeAll(): void {
     for (const shell of this.#shells.values()) shell.close();
     this.#shells.clear();

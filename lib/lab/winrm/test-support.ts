@@ -87,9 +87,15 @@ export interface PyRun {
 }
 
 /** Runs one pywinrm session (a plan of actions) and returns what it saw. */
-export function runPywinrm(conn: Record<string, unknown>, actions: PyAction[]): Promise<PyRun> {
+export function runPywinrm(
+  conn: Record<string, unknown>,
+  actions: PyAction[],
+  o: { dropEnv?: readonly string[] } = {},
+): Promise<PyRun> {
+  const env: NodeJS.ProcessEnv = { ...pythonEnv };
+  for (const name of o.dropEnv ?? []) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [CLIENT], { env: pythonEnv });
+    const child = spawn(PYTHON, [CLIENT], { env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

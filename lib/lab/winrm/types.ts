@@ -97,6 +97,29 @@ export interface WinrmServer {
   readonly urls: { https?: string; http?: string };
   /** Open shells (all users); for the control API and tests. */
   shellCount(): number;
+  /**
+   * HTTP requests received on both listeners since start (every POST, including NTLM handshake
+   * legs and refused ones): what a client's round trips cost the server, for benchmarks.
+   */
+  requestCount(): number;
+  /** True between `down()` and `up()`. */
+  readonly isDown: boolean;
+  /**
+   * The host goes down: both listeners stop listening and every open connection is dropped, so
+   * clients get "connection refused"/"reset". Shells and their processes are lost, as after a
+   * reboot. Ports are kept for `up()`.
+   */
+  down(): Promise<void>;
+  /** Listens again on the same ports (after `down()`); a no-op when already up. */
+  up(): Promise<void>;
+  /**
+   * The next `count` HTTP requests (any listener, before authentication) are answered with
+   * `status` and an empty body, as HTTP.sys does when the WinRM service fails (500) or is
+   * unavailable (503).
+   */
+  failNextRequests(count: number, status: number): void;
+  /** Kills every running command's process (as if pwsh died): commands end with exit code 1. */
+  killProcesses(): number;
   /** Stops listening, drops connections and kills every running command. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // Step 1 end to end through the built-in lab: WinRM (real pwsh behind the lab's WinRM server)
 // and TDS, with the demo deployment of that lab. Runs once the lab's WinRM executor loads the
-// Windows simulation (windowsPrelude in lib/lab/lab.ts); skipped before that.
+// Windows simulation (lib/lab/windows-side.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,6 @@ import { openDb, type Db } from '@/lib/store/db';
 import { createStepContext, type StepContext } from '../context';
 import { step } from './index';
 
-const wired = fs.readFileSync(path.join(process.cwd(), 'lib/lab/lab.ts'), 'utf8').includes('windowsPrelude');
 
 let dir: string;
 let lab: Lab;
@@ -50,7 +49,7 @@ async function restartInstance(name: string) {
   }
 }
 
-describe.skipIf(!wired)('prereqs through the lab', () => {
+describe('prereqs through the lab', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prereqs-lab-'));
     lab = await startLab({ scenario: 'fresh', stateDir: path.join(dir), token: 'prereqs-test', workers: 1 });

@@ -1,0 +1,27 @@
+/**
+ * For the Pester tests (bootstrap.Tests.ps1): prints what the client would send for each
+ * script, straight from powershell.ts, so the PowerShell side tests the one real bootstrap.
+ *   stdin:  [{ "script": "...", "params": { ... } }, ...]
+ *   stdout: [{ "encodedCommand": "<the -EncodedCommand argument>", "stdin": "<stdin text>", "nonce": "..." }, ...]
+ * Run: node --conditions=react-server --import tsx lib/winrm/testdata/invocation.ts
+ */
+import { buildInvocation, type ScriptParams } from '../powershell';
+
+interface Case {
+  script: string;
+  params?: ScriptParams;
+}
+
+async function main(): Promise<void> {
+  let raw = '';
+  for await (const chunk of process.stdin) raw += String(chunk);
+  const cases = JSON.parse(raw) as Case[];
+  const out = cases.map((c) => {
+    const inv = buildInvocation(c.script, c.params ?? {}, 'pwsh');
+    const encodedCommand = inv.commandLine.split(' ').pop() ?? '';
+    return { encodedCommand, stdin: inv.stdin.toString('ascii'), nonce: inv.nonce };
+  });
+  process.stdout.write(JSON.stringify(out));
+}
+
+void main();
