@@ -21,7 +21,11 @@ describe('demo deployment from the lab', () => {
       domain: 'LAB',
       dnsDomain: 'lab.example',
       topology,
-      credentials: { windows: { user: 'LAB\\wizard', password: 'w-pass' }, sqlAdmin: { user: 'labadmin', password: 's-pass' } },
+      credentials: {
+        windows: { user: 'LAB\\wizard', password: 'w-pass' },
+        sqlAdmin: { user: 'labadmin', password: 's-pass' },
+        masterService: { user: 'LAB\\svc-ssismaster', password: 'm-pass' },
+      },
       hosts: Object.fromEntries(
         [...topology.masters, ...topology.workers].map((h, i) => [
           h,
@@ -45,5 +49,6 @@ describe('demo deployment from the lab', () => {
     expect(inv.listenerAddress).toBe('127.0.0.1:9000');
     expect(inv.trustCaPem).toBe(ca);
     expect([inv.winrmPassword, inv.sqlPassword]).toEqual(['w-pass', 's-pass']);
+    expect([inv.masterAccount, inv.masterAccountPassword]).toEqual(['LAB\\svc-ssismaster', 'm-pass']);
   });
 });

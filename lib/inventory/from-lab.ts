@@ -28,6 +28,7 @@ export function inventoryFromLab(e: LabEndpoints): Inventory {
     listenerName: e.topology.listener,
     listenerAddress: listener ? at(listener) : '',
     masterDnsName: e.topology.masterDns,
+    ...(e.credentials.masterService ? { masterAccount: e.credentials.masterService.user, masterAccountPassword: e.credentials.masterService.password } : {}),
     winrmTransport: 'https-ntlm',
     winrmUser: e.credentials.windows.user,
     winrmPassword: e.credentials.windows.password,

@@ -17,6 +17,7 @@ import {
 import { createTdsServer, type TdsServer, type TdsServerOptions } from './tds';
 import { createWinrmServer, type WinrmServer } from './winrm';
 import { startWindowsSide } from './windows-side';
+import { LAB_ACCOUNTS } from './windows';
 import { fqdn, LAB_DNS_DOMAIN, LAB_DOMAIN, labTopology, type LabEndpoints } from './topology';
 
 export type LabOptions = {
@@ -211,6 +212,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       windows: { user: `${LAB_DOMAIN}\\wizard`, password: windowsPassword },
       sqlAdmin: { ...LAB_SQL_LOGINS.admin },
       sqlReader: { ...LAB_SQL_LOGINS.reader },
+      masterService: masterServiceAccount(),
     },
     hosts: Object.fromEntries(
       [...winrmServers].map(([host, w]) => [
@@ -451,4 +453,9 @@ function writeAtomically(file: string, text: string, mode: number): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text, { mode });
   fs.renameSync(tmp, file);
+}
+
+function masterServiceAccount(): { user: string; password: string } {
+  const a = LAB_ACCOUNTS.find((x) => x.name === 'svc-ssismaster')!;
+  return { user: `${a.domain}\\${a.name}`, password: a.password };
 }

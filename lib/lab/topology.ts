@@ -36,6 +36,8 @@ export type LabEndpoints = {
     windows: { user: string; password: string };
     sqlAdmin?: { user: string; password: string };
     sqlReader?: { user: string; password: string };
+    /** The domain account the Scale Out Master service runs under in the lab. */
+    masterService?: { user: string; password: string };
   };
   hosts: Record<string, { fqdn: string; winrm: { https: { host: string; port: number }; http: { host: string; port: number } }; sql?: { host: string; port: number } }>;
   listeners: Record<string, { host: string; port: number }>;
