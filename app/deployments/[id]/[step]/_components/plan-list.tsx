@@ -25,7 +25,7 @@ export function PlanList({ operations }: { operations: readonly Operation[] }) {
                   <span className={`ml-auto rounded px-1.5 py-0.5 text-xs ${RISK[op.risk]}`}>{op.risk} risk</span>
                 </div>
                 {op.diff ? <pre className="overflow-x-auto bg-slate-50 p-3 text-xs">{op.diff}</pre> : null}
-                {op.script ? <pre className="overflow-x-auto bg-slate-900 p-3 text-xs text-slate-100">{op.script}</pre> : null}
+                {op.script ? <pre className="overflow-x-auto whitespace-pre-wrap break-words bg-slate-900 p-3 text-xs text-slate-100">{op.script}</pre> : null}
               </li>
             ))}
           </ol>
