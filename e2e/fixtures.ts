@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { E2E_ADMIN } from '../playwright.config';
 import { DeploymentPage } from './pages/deployment-page';
@@ -21,3 +22,6 @@ export const test = base.extend<{ signedIn: Page; inventory: InventoryPage; depl
 });
 
 export { expect };
+
+/** Full-page screenshots of the step pages (the runbook will use such screenshots). */
+export const SCREENSHOT_DIR = path.resolve('e2e/screenshots');

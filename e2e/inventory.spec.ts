@@ -5,7 +5,7 @@ import { E2E_DATA_DIR } from '../playwright.config';
 import { expect, test } from './fixtures';
 import type { TestInventory } from './pages/inventory-page';
 
-export const SCREENSHOT_DIR = path.resolve('e2e/screenshots');
+import { SCREENSHOT_DIR } from './fixtures';
 
 // Distinctive values, so a leak anywhere is unambiguous.
 const SECRETS = {

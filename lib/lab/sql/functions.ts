@@ -12,6 +12,7 @@ import type { ExecContext } from './exec/context';
 import { dbUserFor, isDbRole } from './exec/security';
 import { convertValue, isStringType, typeFromString, type DbValue } from './sqltypes';
 import { verifyPassword } from './state/crypto';
+import { databaseGuid, familyGuid, recoveryForkGuid } from './state/ops';
 import type { DatabaseRow } from './state/store';
 
 export interface CtxHolder {
@@ -339,6 +340,10 @@ export function registerFunctions(db: Database.Database, h: CtxHolder): void {
     if (Number(n) === 8134) throw new SqlError(8134, 'Divide by zero error encountered.', { abortsBatch: true });
     throw new SqlError(Number(n), 'error');
   });
+  // The GUIDs of sys.database_recovery_status, computed the way state/ops computes them for credentials.
+  db.function('lab_family_guid', { deterministic: true, varargs: false }, (c: unknown) => (c === null ? null : familyGuid(String(c))));
+  db.function('lab_recovery_fork_guid', { deterministic: true, varargs: false }, (c: unknown) => (c === null ? null : recoveryForkGuid(String(c))));
+  db.function('lab_database_guid', { deterministic: true, varargs: false }, (i: unknown, c: unknown) => (i === null || c === null ? null : databaseGuid(String(i), String(c))));
   db.function('lab_len', opts, (v: unknown) => (v === null ? null : toText(v).replace(/ +$/, '').length));
   db.function('lab_datalength', opts, (v: unknown, unicode: unknown) => {
     if (v === null) return null;

@@ -3,10 +3,12 @@
  * statements use, so a scenario is a state the lab's physics could have reached.
  *
  * - fresh: SQL Server 2022 on every node, Always On enabled (the HA doc's prerequisite),
- *   mixed mode, SSISDB created on SQLNODE1 only, no Scale Out Master feature, nothing HA.
+ *   mixed mode, SSISDB created on SQLNODE1 only (with its startup procedure), no Scale Out
+ *   Master feature, nothing HA. Every node is on the cluster's network 10.10.0.0/24.
  * - half-done: master feature on every node, Scale Out enabled on SQLNODE1, SSISDB in an
- *   AG with a listener (port 1433) and the DMK password registered on the secondaries;
- *   the logging login exists only on the primary.
+ *   AG with a listener (port 1433), the DMK password registered on the secondaries and
+ *   Always On support enabled (sp_ssis_startup on every replica); the logging login exists
+ *   only on the primary.
  * - misconfigured: half-done, but the logging login on SQLNODE2 has another SID, SQLNODE2
  *   is Windows-authentication only, the listener has no port, the DMK credential on
  *   SQLNODE2 holds a wrong password, and a registered worker is still disabled.
@@ -16,12 +18,14 @@ import { Store, nowIso } from './state/store';
 import { hashPassword, newGuid, randomPassword, randomSid } from './state/crypto';
 import {
   FIXED_SERVER_ROLES,
+  addClusterNetwork,
   addListenerRow,
   createAg,
   createContent,
   createDatabaseRow,
   createDbPrincipal,
   createServerPrincipal,
+  createStartupProcedure,
   dbRoleId,
   familyGuid,
   roleId,
@@ -63,6 +67,8 @@ function addInstance(st: Store, name: string, ip: string, serverId: number): voi
        VALUES (?, ?, NULL, ?, 'RTM', 'Developer Edition (64-bit)', 1, 1, 2, 2, 1, 1, 0, 1433, ?, 'LAB\\sqlsvc', 0, ?, ?)`,
     )
     .run(name, name, LAB_VERSION, ip, serverId, nowIso());
+  // Every SQL node is a member of the lab's failover cluster, on its one network (the listener's subnet).
+  addClusterNetwork(st, name, ip, LAB_LISTENER.mask);
   FIXED_SERVER_ROLES.forEach((r, k) => createServerPrincipal(st, name, { name: r, type: 'R', sid: Buffer.from([k + 3]), fixedRole: true, principalId: 3 + k }));
   createServerPrincipal(st, name, { name: 'public', type: 'R', sid: Buffer.from([2]), principalId: 2 });
   // sa exists everywhere, disabled, with a password nobody knows.
@@ -88,6 +94,8 @@ function createSsisdb(st: Store, instance: string): string {
   // Create Catalog protects the catalog with a database master key encrypted by this instance's SMK.
   st.db.prepare('UPDATE lab_sql_db_contents SET dmk_verifier = ? WHERE content_id = ?').run(hashPassword(LAB_DMK_PASSWORD), content);
   st.db.prepare('INSERT INTO lab_sql_dmk_smk (content_id, instance) VALUES (?, ?)').run(content, instance);
+  // ...with "Enable automatic execution of Integration Services stored procedure at SQL Server startup" ticked.
+  createStartupProcedure(st, instance);
   const cleanup = createServerPrincipal(st, instance, {
     name: '##MS_SSISServerCleanupJobLogin##',
     type: 'S',
@@ -166,7 +174,11 @@ export function buildScenario(st: Store, name: ScenarioName, opts: ScenarioOptio
   const ag = st.ag(LAB_AG);
   if (!ag) throw new Error('AG not created');
   for (const n of nodes.slice(1)) addDmkCredential(st, n, content, LAB_DMK_PASSWORD);
-  for (const n of nodes) st.db.prepare('INSERT INTO lab_ssis_alwayson_support_state VALUES (?, ?, ?)').run(content, n, n === primary ? 1 : 2);
+  // "Enable Always On support": a row per replica, and master.dbo.sp_ssis_startup on each (§5.2).
+  for (const n of nodes) {
+    st.db.prepare('INSERT INTO lab_ssis_alwayson_support_state VALUES (?, ?, ?)').run(content, n, n === primary ? 1 : 2);
+    createStartupProcedure(st, n);
+  }
 
   if (name === 'half-done') {
     addListenerRow(st, ag.group_id, LAB_LISTENER.dnsName, LAB_LISTENER.port, [{ ip: LAB_LISTENER.ip, mask: LAB_LISTENER.mask }]);

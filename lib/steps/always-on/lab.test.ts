@@ -16,12 +16,12 @@ afterAll(async () => {
 
 const credentials = (instance: string) => labQuery(f.lab.engine, labSession(f.lab, instance), 'SELECT credential_id FROM sys.master_key_passwords').length;
 
-/** What the lab cannot answer (it has no sys.procedures): the startup procedure stays unknown. */
-function expectStartupUnknown(checks: Check[]) {
+/** Always On support ran on every replica: the startup procedure is there, auto-executed. */
+function expectStartupPass(checks: Check[]) {
   for (const n of ['SQLNODE1', 'SQLNODE2']) {
     const c = byId(checks, `alwayson.startup:${n}`);
-    expect(c.status).toBe('unknown');
-    expect(c.evidence).toContain("Invalid object name 'master.sys.procedures'");
+    expect(c.status).toBe('pass');
+    expect(c.evidence).toBe(`master.sys.procedures on ${n}: sp_ssis_startup, is_auto_executed = 1.`);
   }
 }
 
@@ -34,14 +34,14 @@ describe('always-on step on the lab', () => {
       'listener.exists': 'pass', 'listener.port': 'pass', 'listener.routes': 'pass', 'alwayson.support': 'pass',
       'replica:SQLNODE1': 'pass', 'replica.health:SQLNODE1': 'pass', 'ssisdb.sync:SQLNODE1': 'pass', 'dmk:SQLNODE1': 'pass',
       'replica:SQLNODE2': 'pass', 'replica.health:SQLNODE2': 'pass', 'ssisdb.sync:SQLNODE2': 'pass',
-      // The lab has no sys.database_recovery_status: the credential cannot be tied to SSISDB's family GUID.
-      'dmk:SQLNODE2': 'warn',
+      // The credential is tied to SSISDB through sys.database_recovery_status.family_guid.
+      'dmk:SQLNODE2': 'pass',
     });
     expect(byId(checks, 'ag.primary').target).toBe('SQLNODE1');
     expect(byId(checks, 'listener.routes').evidence).toBe('@@SERVERNAME through SSISLISTENER: SQLNODE1; primary replica: SQLNODE1.');
     expect(byId(checks, 'alwayson.support').evidence).toBe('SSISDB.catalog.alwayson_replicas on SQLNODE1: SQLNODE1 (state 1), SQLNODE2 (state 2).');
     expect(byId(checks, 'dmk:SQLNODE2').evidence).toMatch(/^sys\.master_key_passwords on SQLNODE2: credential_id 65536 \(family [0-9A-F-]{36}\)/);
-    expectStartupUnknown(checks);
+    expectStartupPass(checks);
     expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
     expect(step.plan(ctx, checks)).toEqual([]);
   });
@@ -100,7 +100,7 @@ describe('always-on step on the lab', () => {
     f.lab.engine.setInstanceRunning('SQLNODE2', false);
     f.lab.engine.setInstanceRunning('SQLNODE2', true);
     // The scenario's credential holds a wrong password, which no catalog view shows: it reads as present.
-    expect(byId(await step.probe(ctx), 'dmk:SQLNODE2').status).toBe('warn');
+    expect(byId(await step.probe(ctx), 'dmk:SQLNODE2').status).toBe('pass');
     f.lab.engine.db.prepare('DELETE FROM lab_sql_master_key_passwords WHERE instance = ?').run('SQLNODE2');
 
     const missing = await step.probe(ctx);
@@ -112,7 +112,7 @@ describe('always-on step on the lab', () => {
     expect(op).toMatchObject({ kind: 'tsql', target: 'SQLNODE2' });
     expect(op?.script).not.toContain(LAB_DMK_PASSWORD);
     expect(await step.apply(ctx, op!, applyContext())).toBe('The SSISDB master key password is registered on SQLNODE2.');
-    expect(byId(await step.probe(ctx), 'dmk:SQLNODE2').status).toBe('warn');
+    expect(byId(await step.probe(ctx), 'dmk:SQLNODE2').status).toBe('pass');
     expect(credentials('SQLNODE2')).toBe(1);
     expect(await step.apply(ctx, op!, applyContext())).toBe('SQLNODE2 already holds this SSISDB master key password: nothing to do.');
     expect(credentials('SQLNODE2')).toBe(1);
@@ -131,7 +131,7 @@ describe('always-on step on the lab', () => {
     f.lab.engine.db.prepare('DELETE FROM lab_sql_ag_listeners').run();
     const checks = await step.probe(ctx);
     expect(statuses(checks)).toMatchObject({ 'listener.exists': 'fail', 'listener.port': 'fail', 'listener.routes': 'fail' });
-    expect(byId(checks, 'listener.exists').evidence).toContain("sys.dm_hadr_cluster_networks (");
+    expect(byId(checks, 'listener.exists').evidence).toContain('Subnet masks from sys.dm_hadr_cluster_networks: 10.10.0.50 255.255.255.0.');
     const { ops, results } = await applyPlan(ctx);
     expect(ops.map((o) => [o.id, o.target, o.script])).toEqual([
       ['listener.add', 'SQLNODE1', "ALTER AVAILABILITY GROUP [SSISDB-AG] ADD LISTENER N'SSISLISTENER' (WITH IP ((N'10.10.0.50', N'255.255.255.0')), PORT = 1433);"],

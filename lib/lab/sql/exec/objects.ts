@@ -64,6 +64,8 @@ export function resolveView(ctx: ExecContext, parts: string[]): ResolvedView {
   if (AG_CATALOG.has(key) && !s.sysadmin) conds.push('0');
   if (key === 'sys.database_principals' && !isDbRole(ctx, db, user, 'db_owner')) conds.push(`(type = 'R' OR principal_id = ${user.principalId})`);
   if (key === 'sys.database_role_members' && !isDbRole(ctx, db, user, 'db_owner')) conds.push(`member_principal_id = ${user.principalId}`);
+  // Metadata visibility: a procedure shows to its owner or a grantee; the lab grants none, so dbo's.
+  if (key === 'sys.procedures' && !s.sysadmin && !isDbRole(ctx, db, user, 'db_owner')) conds.push('0');
   if (key === 'catalog.worker_agents') {
     // The view filters rather than failing: only ssis_admin, ssis_cluster_executor and sysadmin see rows.
     const sees = s.sysadmin || isDbRole(ctx, db, user, 'ssis_admin') || isDbRole(ctx, db, user, 'ssis_cluster_executor');

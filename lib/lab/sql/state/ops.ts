@@ -210,14 +210,20 @@ export function addListenerRow(st: Store, groupId: string, dns: string, port: nu
   return id;
 }
 
+/** The IPv4 subnet an address is in, and the mask's prefix length ('10.10.0.50', '255.255.255.0' → '10.10.0.0', 24). */
+export function ipv4Subnet(ip: string, mask: string): { subnet: string; prefix: number } {
+  const prefix = mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0);
+  const subnet = ip
+    .split('.')
+    .map((o, i) => Number(o) & Number(mask.split('.')[i] ?? 0))
+    .join('.');
+  return { subnet, prefix };
+}
+
 export function addListenerIp(st: Store, listenerId: string, ip: string, mask: string | undefined): void {
-  const prefix = mask ? mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0) : 64;
-  const subnet = mask
-    ? ip
-        .split('.')
-        .map((o, i) => Number(o) & Number(mask.split('.')[i] ?? 0))
-        .join('.')
-    : null;
+  const net = mask ? ipv4Subnet(ip, mask) : undefined;
+  const prefix = net ? net.prefix : 64;
+  const subnet = net ? net.subnet : null;
   st.db
     .prepare(
       `INSERT OR REPLACE INTO lab_sql_ag_listener_ips (listener_id, ip_address, ip_subnet_mask, is_dhcp, network_subnet_ip, network_subnet_prefix_length, network_subnet_ipv4_mask, state)
@@ -246,8 +252,64 @@ export function openDmk(st: Store, instance: string, contentId: string, dbName: 
   return ok;
 }
 
-/** The database's family GUID (what master key credentials are matched on). */
-export function familyGuid(contentId: string): string {
-  const h = createHash('md5').update(contentId).digest('hex').toUpperCase();
+/** A stable GUID derived from `seed` (the lab's stand-in for GUIDs SQL Server keeps in file headers). */
+export function guidFrom(seed: string): string {
+  const h = createHash('md5').update(seed).digest('hex').toUpperCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The database's family GUID (sys.database_recovery_status.family_guid, what master key
+ * credentials are matched on). A backup family survives restore, so every replica of an AG
+ * database, which shares its content, has the same one.
+ */
+export function familyGuid(contentId: string): string {
+  return guidFrom(contentId);
+}
+
+/** sys.database_recovery_status.database_guid: RESTORE gives a new one, so it differs per instance. */
+export function databaseGuid(instance: string, contentId: string): string {
+  return guidFrom(`database_guid:${instance.toUpperCase()}:${contentId}`);
+}
+
+/** sys.database_recovery_status.recovery_fork_guid (= first_recovery_fork_guid: the lab never forks). */
+export function recoveryForkGuid(contentId: string): string {
+  return guidFrom(`recovery_fork_guid:${contentId}`);
+}
+
+// ---- Procedures (sys.procedures) ----
+
+export const SSIS_STARTUP_PROC = 'sp_ssis_startup';
+
+/**
+ * master.dbo.sp_ssis_startup, marked for automatic execution (sp_procoption ... 'startup', 'on').
+ * Create Catalog makes it when "Enable automatic execution of Integration Services stored
+ * procedure at SQL Server startup" is ticked (ssis-catalog.md, Always On step 1), and "Enable
+ * Always On support" makes it on every replica (ssis-scale-out-ha.md §5.2). Made again, it
+ * stays one procedure and is marked again.
+ */
+export function createStartupProcedure(st: Store, instance: string): void {
+  const master = st.database(instance, 'master');
+  if (!master) throw new Error(`no master database on ${instance}`);
+  const now = nowIso();
+  const objectId = 0x10000000 + randomBytes(3).readUIntBE(0, 3);
+  st.db
+    .prepare(
+      `INSERT INTO lab_sql_procedures (content_id, object_id, schema_id, name, is_auto_executed, create_date, modify_date) VALUES (?, ?, 1, ?, 1, ?, ?)
+       ON CONFLICT (content_id, schema_id, name) DO UPDATE SET is_auto_executed = 1, modify_date = excluded.modify_date`,
+    )
+    .run(master.content_id, objectId, SSIS_STARTUP_PROC, now, now);
+}
+
+// ---- The failover cluster (sys.dm_hadr_cluster_networks) ----
+
+/** One WSFC member's network: the subnet of its address (public, IPv4, as the lab's single network is). */
+export function addClusterNetwork(st: Store, member: string, ip: string, mask: string): void {
+  const { subnet, prefix } = ipv4Subnet(ip, mask);
+  st.db
+    .prepare(
+      `INSERT OR REPLACE INTO lab_sql_cluster_networks (member_name, network_subnet_ip, network_subnet_ipv4_mask, network_subnet_prefix_length, is_public, is_ipv4)
+       VALUES (?, ?, ?, ?, 1, 1)`,
+    )
+    .run(member, subnet, mask, prefix);
 }

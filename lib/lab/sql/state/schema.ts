@@ -124,6 +124,20 @@ CREATE TABLE IF NOT EXISTS lab_sql_db_role_members (
   PRIMARY KEY (content_id, role_principal_id, member_principal_id)
 );
 
+-- Stored procedures a check may look for (sys.procedures), per database content. The lab keeps
+-- only the ones state depends on (master.dbo.sp_ssis_startup); its own system and catalog
+-- procedures are code (procedures/), not rows.
+CREATE TABLE IF NOT EXISTS lab_sql_procedures (
+  content_id nvarchar(64) NOT NULL,
+  object_id int NOT NULL,
+  schema_id int NOT NULL DEFAULT 1,                    -- 1 dbo
+  name nvarchar(128) NOT NULL COLLATE NOCASE,
+  is_auto_executed bit NOT NULL DEFAULT 0,             -- sp_procoption ... 'startup' (master only)
+  create_date datetime NOT NULL,
+  modify_date datetime NOT NULL,
+  PRIMARY KEY (content_id, schema_id, name)
+);
+
 -- sp_control_dbmasterkey_password credentials, per instance (sys.master_key_passwords).
 CREATE TABLE IF NOT EXISTS lab_sql_master_key_passwords (
   instance nvarchar(128) NOT NULL COLLATE NOCASE,
@@ -183,6 +197,17 @@ CREATE TABLE IF NOT EXISTS lab_sql_ag_listener_ips (
   network_subnet_ipv4_mask nvarchar(45),
   state int NOT NULL DEFAULT 1,
   PRIMARY KEY (listener_id, ip_address)
+);
+
+-- The failover cluster's networks per member node (sys.dm_hadr_cluster_networks), cluster-wide.
+CREATE TABLE IF NOT EXISTS lab_sql_cluster_networks (
+  member_name nvarchar(128) NOT NULL COLLATE NOCASE,
+  network_subnet_ip nvarchar(48) NOT NULL,
+  network_subnet_ipv4_mask nvarchar(45),               -- NULL for an IPv6 subnet
+  network_subnet_prefix_length int NOT NULL,
+  is_public bit NOT NULL DEFAULT 1,
+  is_ipv4 bit NOT NULL DEFAULT 1,
+  PRIMARY KEY (member_name, network_subnet_ip, network_subnet_prefix_length)
 );
 
 -- Databases of an AG, cluster-wide (sys.availability_databases_cluster).

@@ -220,6 +220,33 @@ view(
   `SELECT instance AS lab_instance, credential_id, family_guid FROM lab_sql_master_key_passwords`,
 );
 
+// One row per database. The GUIDs come from state/ops (familyGuid is also what
+// sp_control_dbmasterkey_password stores, so sys.master_key_passwords joins on it); NULL while
+// the database is offline or cannot start. The lab takes no log backups: last_log_backup_lsn is NULL.
+// Rows other than master and tempdb need VIEW ANY DATABASE, which public has by default: no filter.
+view(
+  'sys.database_recovery_status',
+  'server',
+  'database_id int, database_guid uniqueidentifier, family_guid uniqueidentifier, last_log_backup_lsn numeric(25,0), recovery_fork_guid uniqueidentifier, first_recovery_fork_guid uniqueidentifier, fork_point_lsn numeric(25,0)',
+  `SELECT d.instance AS lab_instance, d.database_id,
+     CASE WHEN d.state IN (3, 6) THEN NULL ELSE lab_database_guid(d.instance, d.content_id) END AS database_guid,
+     CASE WHEN d.state IN (3, 6) THEN NULL ELSE lab_family_guid(d.content_id) END AS family_guid,
+     NULL AS last_log_backup_lsn,
+     CASE WHEN d.state IN (3, 6) THEN NULL ELSE lab_recovery_fork_guid(d.content_id) END AS recovery_fork_guid,
+     CASE WHEN d.state IN (3, 6) THEN NULL ELSE lab_recovery_fork_guid(d.content_id) END AS first_recovery_fork_guid,
+     NULL AS fork_point_lsn
+   FROM lab_sql_databases d`,
+);
+
+// The failover cluster's member networks, cluster-wide like the other HADR views.
+view(
+  'sys.dm_hadr_cluster_networks',
+  'server',
+  'member_name nvarchar(128), network_subnet_ip nvarchar(48), network_subnet_ipv4_mask nvarchar(45), network_subnet_prefix_length int, is_public bit, is_ipv4 bit',
+  `SELECT i.name AS lab_instance, n.member_name, n.network_subnet_ip, n.network_subnet_ipv4_mask, n.network_subnet_prefix_length, n.is_public, n.is_ipv4
+   FROM ${HADR_INSTANCES} JOIN lab_sql_cluster_networks n WHERE i.hadr_enabled = 1`,
+);
+
 view(
   'sys.dm_exec_connections',
   'server',
@@ -242,6 +269,17 @@ view(
      CASE authentication_type WHEN 0 THEN 'NONE' WHEN 1 THEN 'INSTANCE' WHEN 2 THEN 'DATABASE' ELSE 'WINDOWS' END AS authentication_type_desc,
      NULL AS default_language_name, NULL AS default_language_lcid, 0 AS allow_encrypted_value_modifications
    FROM lab_sql_db_principals`,
+);
+// sys.objects' columns, then the procedure's own (type 'P' is char(2): SQL Server pads it to 'P ';
+// the lab answers 'P' so that WHERE type = 'P' matches as it does there).
+view(
+  'sys.procedures',
+  'database',
+  'name sysname, object_id int, principal_id int, schema_id int, parent_object_id int, type char(2), type_desc nvarchar(60), create_date datetime, modify_date datetime, is_ms_shipped bit, is_published bit, is_schema_published bit, is_auto_executed bit, is_execution_replicated bit, is_repl_serializable_only bit, skips_repl_constraints bit',
+  `SELECT content_id AS lab_content, name, object_id, NULL AS principal_id, schema_id, 0 AS parent_object_id, 'P' AS type, 'SQL_STORED_PROCEDURE' AS type_desc,
+     create_date, modify_date, 0 AS is_ms_shipped, 0 AS is_published, 0 AS is_schema_published, is_auto_executed,
+     0 AS is_execution_replicated, 0 AS is_repl_serializable_only, 0 AS skips_repl_constraints
+   FROM lab_sql_procedures`,
 );
 view('sys.database_role_members', 'database', 'role_principal_id int, member_principal_id int', `SELECT content_id AS lab_content, role_principal_id, member_principal_id FROM lab_sql_db_role_members`);
 view(
