@@ -89,7 +89,7 @@ export function ApplyPanel({
           <ol className="text-sm">
             {job.operations.map((o, i) => (
               <li key={i} className="flex gap-2">
-                <span className="w-20 text-slate-500">{o.status}</span>
+                <span className="w-20 shrink-0 text-slate-500">{o.status}</span>
                 <span>{o.target}: {o.summary}</span>
               </li>
             ))}
