@@ -68,6 +68,16 @@ test('step 4 on the fresh lab: no availability group yet, so the plan is the DBA
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-always-on.png'), fullPage: true });
 });
 
+test('Re-check all probes every step with live checks at once and updates the stepper', async ({ signedIn: page }) => {
+  test.setTimeout(180_000);
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Re-check all' }).click();
+  await expect(page.getByRole('region', { name: 'Steps' }).getByRole('status')).toHaveText(/^Checked 4 steps in [\d.]+ s: \d+ check\(s\) failing or unknown\.$/, { timeout: 150_000 });
+  const stepper = page.getByRole('navigation', { name: 'Steps' });
+  for (const slug of ['prereqs', 'primary', 'secondary']) await expect(stepper.getByTestId(`status-${slug}`)).toHaveText('Verified');
+  await expect(stepper.getByTestId('status-always-on')).toHaveText('Failing');
+});
+
 test('a planted fault fails by name, and applying the plan with its confirmation fixes it live', async ({ signedIn: page }) => {
   test.setTimeout(420_000);
   await control('/reset', { scenario: 'misconfigured' });

@@ -108,3 +108,18 @@ export async function startStepApply(
   void done.finally(() => ctx.close());
   return { ok: true, jobId: job.id };
 }
+
+/** "Re-check all": every step with live probes, all at once (each probes its nodes in parallel). */
+export async function probeAllSteps(rt: Pick<Runtime, 'db' | 'box'>, deploymentId: string): Promise<{ slug: StepSlug; checks: number; failing: number; error?: string }[]> {
+  const slugs = Object.keys(STEP_MODULES) as StepSlug[];
+  return Promise.all(
+    slugs.map(async (slug) => {
+      try {
+        const { checks } = await probeStep(rt, deploymentId, slug);
+        return { slug, checks: checks.length, failing: checks.filter((c) => c.status === 'fail' || c.status === 'unknown').length };
+      } catch (e) {
+        return { slug, checks: 0, failing: 0, error: e instanceof Error ? e.message : String(e) };
+      }
+    }),
+  );
+}

@@ -3,6 +3,8 @@ import { Card } from '@/components/ui/card';
 import { serviceNames, splitList, WINRM_TRANSPORTS } from '@/lib/inventory/schema';
 import { STEPS, STEP_STATUS_LABELS } from '@/lib/steps/registry';
 import { DeploymentFrame, loadDeployment } from '../../_components/deployment-frame';
+import { RecheckAll } from '../_components/recheck-all';
+import { recheckAllAction } from './actions';
 
 export default async function DeploymentOverviewPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -29,6 +31,7 @@ export default async function DeploymentOverviewPage({ params }: { params: Promi
               </dl>
             </Card>
             <Card title="Steps">
+              <RecheckAll recheck={recheckAllAction.bind(null, id)} />
               <ol className="divide-y divide-slate-100 text-sm">
                 {STEPS.map((s, i) => (
                   <li key={s.slug} className="flex items-center justify-between py-2">
