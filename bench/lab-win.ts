@@ -6,41 +6,24 @@
 // first command on a fresh shell vs later ones, and raw `pwsh -NoProfile -Command 1` with and
 // without the lab module's prelude. A benchmark, not a test: run it on a quiet machine.
 // The lab runs as a child process, so client and server do not share an event loop.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { windowsPrelude, windowsSessionEnv } from '@/lib/lab/windows';
 import type { LabEndpoints } from '@/lib/lab/topology';
-import { type WinrmClient, createWinrmClient } from '@/lib/winrm';
+import type { WinrmClient } from '@/lib/winrm';
+import { labClient } from '@/lib/winrm/lab-client.test-helper';
+import { startLabProcess, stopLabProcess, table } from './lab-process';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
 const ECHO = 'cmd /c echo x';
 const PWSH = process.env.PWSH ?? path.join(os.homedir(), '.dotnet', 'tools', 'pwsh');
-const node = (args: string[], stdio: 'pipe' | 'inherit' = 'pipe') =>
+const node = (args: string[]) =>
   spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...args], {
-    stdio: ['pipe', 'pipe', stdio],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-
-async function startLabProcess(
-  stateDir: string,
-): Promise<{ child: ChildProcess; ep: LabEndpoints }> {
-  const child = node(
-    ['lib/lab/main.ts', '--scenario', 'fresh', '--state-dir', stateDir, '--workers', '14'],
-    'inherit',
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the lab exited (${code})`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('Endpoints:')) resolve();
-    });
-  });
-  const ep = JSON.parse(
-    fs.readFileSync(path.join(stateDir, 'endpoints.json'), 'utf8'),
-  ) as LabEndpoints;
-  return { child, ep };
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -81,17 +64,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 async function bench(ep: LabEndpoints): Promise<void> {
   const caPem = fs.readFileSync(ep.caCertPath, 'utf8');
-  const { user, password } = ep.credentials.windows;
-  const localUser = user.split('\\')[1] ?? user;
   const hosts = Object.keys(ep.hosts);
-  const client = (host: string): WinrmClient => {
-    const h = ep.hosts[host]!;
-    const a = h.winrm.https;
-    return createWinrmClient(
-      { host: h.fqdn, connectTo: `${a.host}:${a.port}` },
-      { protocol: 'https', auth: 'basic', user: localUser, password, trust: { mode: 'ca', caPem } },
-    );
-  };
+  const client = (host: string): WinrmClient => labClient(ep, caPem, host, 'https-basic');
   const ps = (c: WinrmClient) => c.runPowerShell('1');
   const echo = (c: WinrmClient) => c.runCommand(ECHO);
 
@@ -239,15 +213,6 @@ async function rawPwsh(): Promise<void> {
   }
 }
 
-function table(title: string, head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(`${title}\n${line(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
-  console.log('');
-}
-
 async function main(): Promise<void> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-win-'));
   try {
@@ -255,8 +220,7 @@ async function main(): Promise<void> {
     try {
       await bench(ep);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stopLabProcess(child);
     }
     await rawPwsh();
   } finally {

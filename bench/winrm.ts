@@ -3,7 +3,6 @@
 // second on one shell and on 16 hosts at once, and client memory for a command writing 20 MiB
 // (collected vs streamed). A benchmark, not a test: numbers for the README, on a quiet machine.
 // The lab runs as a child process (`npm run lab`), so memory figures are the client's alone.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,41 +10,12 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { LabEndpoints } from '@/lib/lab/topology';
 import { PYWINRM_AVAILABLE, encodeScript, runPywinrm } from '@/lib/lab/winrm/test-support';
-import { type WinrmClient, createWinrmClient } from '@/lib/winrm';
+import type { WinrmClient } from '@/lib/winrm';
+import { MODES, type Mode, labClient, labPywinrmConn } from '@/lib/winrm/lab-client.test-helper';
+import { startLabProcess, stopLabProcess, table } from './lab-process';
 
-type Mode = 'https-basic' | 'https-ntlm' | 'http-ntlm';
-const MODES: readonly Mode[] = ['https-basic', 'https-ntlm', 'http-ntlm'];
 const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
 const ECHO = 'cmd /c echo x';
-
-async function startLabProcess(
-  stateDir: string,
-): Promise<{ child: ChildProcess; ep: LabEndpoints }> {
-  const file = path.join(stateDir, 'endpoints.json');
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=react-server',
-      '--import',
-      'tsx',
-      'lib/lab/main.ts',
-      '--scenario',
-      'fresh',
-      '--state-dir',
-      stateDir,
-      '--workers',
-      '14',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the lab exited (${code})`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('Endpoints:')) resolve();
-    });
-  });
-  return { child, ep: JSON.parse(fs.readFileSync(file, 'utf8')) as LabEndpoints };
-}
 
 function main(): Promise<void> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-winrm-'));
@@ -57,31 +27,14 @@ async function run(stateDir: string): Promise<void> {
   try {
     await bench(ep);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopLabProcess(child);
   }
 }
 
 async function bench(ep: LabEndpoints): Promise<void> {
   const caPem = fs.readFileSync(ep.caCertPath, 'utf8');
-  const { user, password } = ep.credentials.windows;
-  const localUser = user.split('\\')[1] ?? user;
   const hosts = Object.keys(ep.hosts);
-  const client = (host: string, mode: Mode): WinrmClient => {
-    const h = ep.hosts[host]!;
-    const protocol = mode === 'http-ntlm' ? 'http' : 'https';
-    const a = h.winrm[protocol];
-    return createWinrmClient(
-      { host: h.fqdn, connectTo: `${a.host}:${a.port}` },
-      {
-        protocol,
-        auth: mode === 'https-basic' ? 'basic' : 'ntlm',
-        user: mode === 'https-basic' ? localUser : user,
-        password,
-        trust: { mode: 'ca', caPem },
-      },
-    );
-  };
+  const client = (host: string, mode: Mode): WinrmClient => labClient(ep, caPem, host, mode);
   const serverRequests = async (host: string): Promise<number> => {
     const res = await fetch(`${ep.control.url}/state`, {
       headers: { authorization: `Bearer ${ep.control.token}` },
@@ -120,17 +73,7 @@ async function bench(ep: LabEndpoints): Promise<void> {
     let py = NaN;
     let pyPs = NaN;
     if (PYWINRM_AVAILABLE) {
-      const h = ep.hosts[host]!;
-      const protocol = mode === 'http-ntlm' ? 'http' : 'https';
-      const a = h.winrm[protocol];
-      const conn = {
-        endpoint: `${protocol}://${a.host}:${a.port}/wsman`,
-        transport: mode === 'https-basic' ? 'ssl' : 'ntlm',
-        username: mode === 'https-basic' ? localUser : user,
-        password,
-        ...(protocol === 'https' ? { server_cert_validation: 'ignore' } : {}),
-        ...(mode === 'http-ntlm' ? { message_encryption: 'always' } : {}),
-      };
+      const conn = labPywinrmConn(ep, host, mode);
       const cycle = (command: string) => [
         { op: 'open' },
         { op: 'run', command },
@@ -290,15 +233,6 @@ async function bench(ep: LabEndpoints): Promise<void> {
     ],
     mem,
   );
-}
-
-function table(title: string, head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(`${title}\n${line(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
-  console.log('');
 }
 
 main().catch((e: unknown) => {

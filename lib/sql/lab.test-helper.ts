@@ -11,6 +11,9 @@ import type {
   TdsServerOptions,
 } from '@/lib/lab/tds';
 import { makeTestPki, type TestPki } from '@/lib/lab/tds/test-support';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { SqlFailureError } from './failure';
+import { closeAllPools } from './pool';
 import type { SqlTarget } from './types';
 
 export const PASSWORD = 'S3cret-Pässwörd!';
@@ -80,15 +83,18 @@ export interface LabOptions {
   forceEncryption?: boolean;
 }
 
+/** The lab's login check: sa with PASSWORD, and nobody else. */
+export const saOnly = (login: LoginRequest): AuthResult<null> =>
+  login.userName === 'sa' && login.password === PASSWORD
+    ? { ok: true }
+    : { error: { number: 18456, state: 8 } };
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const lab = {
     logins: 0,
     cancelled: 0,
     sysadmin: true,
-    authenticate: (login: LoginRequest): AuthResult<null> =>
-      login.userName === 'sa' && login.password === PASSWORD
-        ? { ok: true }
-        : { error: { number: 18456, state: 8 } },
+    authenticate: saOnly,
   } as Lab;
   const statement = async (
     sql: string,
@@ -180,6 +186,35 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   });
   lab.close = () => lab.server.close();
   return lab;
+}
+
+/**
+ * One lab (startLab's defaults) for the test file, handed to `set` once started and closed after
+ * the file's tests. After each test: every pool closed, the counters at 0, the login check saOnly.
+ */
+export function labPerFile(set: (lab: Lab) => void): void {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+    set(lab);
+  });
+  afterAll(() => lab.close());
+  afterEach(async () => {
+    await closeAllPools();
+    lab.logins = 0;
+    lab.cancelled = 0;
+    lab.authenticate = saOnly;
+  });
+}
+
+/** The SqlFailure a promise rejects with (fails the test on any other outcome). */
+export async function failureOf(p: Promise<unknown>) {
+  const e: unknown = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(SqlFailureError);
+  return (e as SqlFailureError).failure;
 }
 
 let seq = 0;

@@ -1,36 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POOL_OPEN_LOGINS, PASSWORD, labTarget, startLab, type Lab } from './lab.test-helper';
-import { closeAllPools, closeDeploymentPools, openPoolCount } from './pool';
+import { describe, expect, it } from 'vitest';
+import {
+  POOL_OPEN_LOGINS,
+  PASSWORD,
+  failureOf,
+  labPerFile,
+  labTarget,
+  type Lab,
+} from './lab.test-helper';
+import { closeDeploymentPools, openPoolCount } from './pool';
 import { exec, query, queryRows } from './run';
 import net from 'node:net';
 import { z } from 'zod';
-import { SqlFailureError } from './failure';
 import type { SqlErrorCode } from './errors';
 import type { SqlTarget } from './types';
 
 let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-});
-afterAll(() => lab.close());
-afterEach(async () => {
-  await closeAllPools();
-  lab.logins = 0;
-  lab.cancelled = 0;
-  lab.authenticate = (login) =>
-    login.userName === 'sa' && login.password === PASSWORD
-      ? { ok: true }
-      : { error: { number: 18456, state: 8 } };
-});
-
-async function failureOf(p: Promise<unknown>) {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(SqlFailureError);
-  return (e as SqlFailureError).failure;
-}
+labPerFile((started) => (lab = started));
 
 describe('errors raised by statements and procedures', () => {
   it.each([

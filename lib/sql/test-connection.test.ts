@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, labTarget, startLab, type Lab } from './lab.test-helper';
+import { labTarget, saOnly, startLab, type Lab } from './lab.test-helper';
 import { makeConnector, LayerError } from './connector';
 import { openPoolCount } from './pool';
 import { testSqlConnection } from './test-connection';
@@ -12,10 +12,7 @@ beforeAll(async () => {
 afterAll(() => lab.close());
 afterEach(() => {
   lab.sysadmin = true;
-  lab.authenticate = (login) =>
-    login.userName === 'sa' && login.password === PASSWORD
-      ? { ok: true }
-      : { error: { number: 18456, state: 8 } };
+  lab.authenticate = saOnly;
 });
 
 /** A port nothing listens on: bind, note it, close. */

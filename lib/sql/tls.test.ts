@@ -1,31 +1,22 @@
 import { X509Certificate } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki } from '@/lib/lab/tds/test-support';
 import { cleanThumbprint } from '@/lib/certs/thumbprint';
-import { POOL_OPEN_LOGINS, labTarget, pki, startLab, type Lab } from './lab.test-helper';
-import { closeAllPools, connect } from './pool';
+import {
+  POOL_OPEN_LOGINS,
+  failureOf,
+  labPerFile,
+  labTarget,
+  pki,
+  startLab,
+  type Lab,
+} from './lab.test-helper';
+import { connect } from './pool';
 import { query } from './run';
-import { SqlFailureError } from './failure';
 import type { SqlTarget } from './types';
 
 let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab();
-});
-afterAll(() => lab.close());
-afterEach(async () => {
-  await closeAllPools();
-  lab.logins = 0;
-});
-
-async function failureOf(p: Promise<unknown>) {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(SqlFailureError);
-  return (e as SqlFailureError).failure;
-}
+labPerFile((started) => (lab = started));
 
 /** Lets a LOGIN7 that did leave reach the server before asserting that none did. */
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 150));

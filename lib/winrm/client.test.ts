@@ -1,11 +1,12 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { testPki, type TestPki } from './certs.test-helper';
+import type { TestPki } from './certs.test-helper';
 import { ACTION, RESOURCE_URI_CMD } from './envelope';
 import {
   FAULTS,
   FakeWinrmServer,
   type FakeServerOptions,
+  closersPerTest,
   decodePowerShellStdin,
   resultStdout,
 } from './fake-server.test-helper';
@@ -19,15 +20,7 @@ import {
 
 const PASSWORD = 'Pa55w0rd!';
 let pki: TestPki;
-const cleanup: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  pki = await testPki();
-});
-
-afterEach(async () => {
-  while (cleanup.length > 0) await cleanup.pop()?.();
-});
+const cleanup = closersPerTest((loaded) => (pki = loaded));
 
 async function setup(
   fakeOptions: Partial<FakeServerOptions> = {},

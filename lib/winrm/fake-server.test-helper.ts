@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { afterEach, beforeAll } from 'vitest';
+import { testPki, type TestPki } from './certs.test-helper';
 import {
   NtlmServerContext,
   type NtlmSession,
@@ -438,4 +440,35 @@ export function resultStdout(commandLine: string, value: unknown, stray = ''): s
 export function errorStdout(commandLine: string, record: Record<string, unknown>): string {
   const n = bootstrapNonce(commandLine);
   return `##WINRM-START:${n}\r\n\r\n##WINRM-ERROR:${n}:${Buffer.from(JSON.stringify(record)).toString('base64')}\r\n`;
+}
+
+/**
+ * One fake server for the test file, over TLS with the test PKI's server certificate: handed to
+ * `set` with its port once listening, closed after the file's tests.
+ */
+export function fakeServerPerFile(
+  options: Omit<FakeServerOptions, 'tls'>,
+  set: (started: { pki: TestPki; fake: FakeWinrmServer; port: number }) => void,
+): void {
+  beforeAll(async () => {
+    const pki = await testPki();
+    const fake = new FakeWinrmServer({ tls: pki.server, ...options });
+    set({ pki, fake, port: await fake.listen() });
+    return () => fake.close();
+  });
+}
+
+/**
+ * For test files that start fake servers and clients per test: the test PKI, handed to `set`
+ * before the file's tests, and the list of closers that runs after each test, last added first.
+ */
+export function closersPerTest(set: (pki: TestPki) => void): Array<() => Promise<void>> {
+  const cleanup: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    set(await testPki());
+  });
+  afterEach(async () => {
+    while (cleanup.length > 0) await cleanup.pop()?.();
+  });
+  return cleanup;
 }

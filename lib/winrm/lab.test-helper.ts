@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Lab, startLab } from '@/lib/lab/lab';
-import { createWinrmClient } from './index';
+import { type Mode, labClient, labPywinrmConn } from './lab-client.test-helper';
 import type { WinrmClient, WinrmClientOptions } from './types';
 
-export type Mode = 'https-basic' | 'https-ntlm' | 'http-ntlm';
-export const MODES: readonly Mode[] = ['https-basic', 'https-ntlm', 'http-ntlm'];
+export { MODES, type Mode } from './lab-client.test-helper';
 
 export interface TestLab {
   lab: Lab;
@@ -29,13 +28,6 @@ export async function startTestLab(workers: number): Promise<TestLab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winrm-lab-test-'));
   const lab = await startLab({ scenario: 'fresh', stateDir: dir, token: 'test-token', workers });
   const caPem = fs.readFileSync(lab.endpoints.caCertPath, 'utf8');
-  const { user, password } = lab.endpoints.credentials.windows;
-  const localUser = user.split('\\')[1] ?? user;
-  const endpoint = (host: string) => {
-    const h = lab.endpoints.hosts[host];
-    if (!h) throw new Error(`no lab host ${host}`);
-    return h;
-  };
   const control = async (route: string, body?: unknown) => {
     const res = await fetch(`${lab.endpoints.control.url}${route}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -55,38 +47,14 @@ export async function startTestLab(workers: number): Promise<TestLab> {
     caPem,
     hosts: Object.keys(lab.endpoints.hosts),
     client(host, mode, extra = {}) {
-      const h = endpoint(host);
-      const protocol = mode === 'http-ntlm' ? 'http' : 'https';
-      const a = h.winrm[protocol];
-      return createWinrmClient(
-        { host: h.fqdn, connectTo: `${a.host}:${a.port}` },
-        {
-          protocol,
-          auth: mode === 'https-basic' ? 'basic' : 'ntlm',
-          user: mode === 'https-basic' ? localUser : user,
-          password,
-          trust: { mode: 'ca', caPem },
-          ...extra,
-        },
-      );
+      return labClient(lab.endpoints, caPem, host, mode, extra);
     },
     control,
     async openShells() {
       return (await control('/state')).openShells as Record<string, number>;
     },
     pywinrmConn(host, mode) {
-      const h = endpoint(host);
-      const protocol = mode === 'http-ntlm' ? 'http' : 'https';
-      const a = h.winrm[protocol];
-      return {
-        endpoint: `${protocol}://${a.host}:${a.port}/wsman`,
-        transport: mode === 'https-basic' ? 'ssl' : 'ntlm',
-        username: mode === 'https-basic' ? localUser : user,
-        password,
-        // The lab certificate names the host, not 127.0.0.1; certificate checks are our client's tests.
-        ...(protocol === 'https' ? { server_cert_validation: 'ignore' } : {}),
-        ...(mode === 'http-ntlm' ? { message_encryption: 'always' } : {}),
-      };
+      return labPywinrmConn(lab.endpoints, host, mode);
     },
     async close() {
       await lab.close();

@@ -1,20 +1,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testPki, type TestPki } from './certs.test-helper';
-import { FakeWinrmServer, type FakeServerOptions } from './fake-server.test-helper';
+import { describe, expect, it } from 'vitest';
+import type { TestPki } from './certs.test-helper';
+import { FakeWinrmServer, type FakeServerOptions, closersPerTest } from './fake-server.test-helper';
 import { type WinrmClient, WinrmError, createWinrmClient } from './index';
 import { tlsServerEndPoint } from './ntlm';
 
 const PASSWORD = 'N7lm-Pa55!';
 let pki: TestPki;
-const cleanup: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  pki = await testPki();
-});
-afterEach(async () => {
-  while (cleanup.length > 0) await cleanup.pop()?.();
-});
+const cleanup = closersPerTest((loaded) => (pki = loaded));
 
 async function setup(
   https: boolean,

@@ -1,19 +1,16 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPki, type TestPki } from './certs.test-helper';
-import { FAULTS, FakeWinrmServer, errorStdout } from './fake-server.test-helper';
+import { describe, expect, it } from 'vitest';
+import type { TestPki } from './certs.test-helper';
+import { FAULTS, FakeWinrmServer, errorStdout, fakeServerPerFile } from './fake-server.test-helper';
 import { type WinrmClientOptions, type WinrmTarget, createWinrmClient } from './index';
 
 const PASSWORD = 'Sup3r-S3cret-Pw!';
 const PARAM_SECRET = 'Logg1ng-L0gin-Pw#';
 let pki: TestPki;
-let fake: FakeWinrmServer;
 let port: number;
 
-beforeAll(async () => {
-  pki = await testPki();
-  fake = new FakeWinrmServer({
-    tls: pki.server,
+fakeServerPerFile(
+  {
     users: { admin: PASSWORD },
     accept: { basic: true, negotiate: true },
     // A script that fails and echoes its secret parameter in the error (as ALTER LOGIN errors can).
@@ -25,10 +22,9 @@ beforeAll(async () => {
       stderr: `#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><S S="Error">Set-Thing : bad ${PARAM_SECRET}_x000D__x000A_</S></Objs>`,
       exitCode: 1,
     }),
-  });
-  port = await fake.listen();
-});
-afterAll(() => fake.close());
+  },
+  (started) => ({ pki, port } = started),
+);
 
 function leaks(thing: unknown): string[] {
   const forms = [

@@ -1,23 +1,20 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { testPki, type TestPki } from './certs.test-helper';
-import { FakeWinrmServer } from './fake-server.test-helper';
+import { describe, expect, it } from 'vitest';
+import type { TestPki } from './certs.test-helper';
+import { FakeWinrmServer, fakeServerPerFile } from './fake-server.test-helper';
 import { type TlsTrust, WinrmError, createWinrmClient } from './index';
 
 let pki: TestPki;
 let fake: FakeWinrmServer;
 let port: number;
 
-beforeAll(async () => {
-  pki = await testPki();
-  fake = new FakeWinrmServer({
-    tls: pki.server,
+fakeServerPerFile(
+  {
     users: { admin: 'Pa55w0rd!' },
     accept: { basic: true },
     onCommand: () => () => ({ stdout: 'ok', exitCode: 0 }),
-  });
-  port = await fake.listen();
-  return () => fake.close();
-});
+  },
+  (started) => ({ pki, fake, port } = started),
+);
 
 async function run(
   host: string,

@@ -20,12 +20,11 @@
  *   over HTTP: 401).
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MODES, type Mode, type TestLab, startTestLab } from '@/lib/winrm/lab.test-helper';
-import { PWSH_AVAILABLE, PYTHON, PYWINRM_AVAILABLE, encodeScript, tempDir } from './test-support';
+import { PWSH_AVAILABLE, PYTHON, PYWINRM_AVAILABLE, encodeScript, pythonEnv } from './test-support';
 
 const CLIENT = path.join(__dirname, 'testdata', 'pywinrm_sessions.py');
 /** requests would let these override server_cert_validation='ignore' (the lab certificate names the host, not 127.0.0.1). */
@@ -97,10 +96,10 @@ interface Session {
 }
 
 function runSessions(sessions: Session[]): Promise<Result[][]> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_PROXY: '*', no_proxy: '*' };
+  const env: NodeJS.ProcessEnv = { ...pythonEnv };
   for (const name of PYWINRM_CA_ENV) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [CLIENT], { env: { ...env, OPENSSL_CONF } });
+    const child = spawn(PYTHON, [CLIENT], { env });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -116,25 +115,6 @@ function runSessions(sessions: Session[]): Promise<Result[][]> {
     child.stdin.end(JSON.stringify({ sessions }));
   });
 }
-
-/** ntlm_auth calls hashlib.new('md4'), which OpenSSL 3 keeps in its legacy provider. */
-const OPENSSL_CONF = path.join(tempDir, 'conformance-openssl.cnf');
-fs.writeFileSync(
-  OPENSSL_CONF,
-  [
-    'openssl_conf = openssl_init',
-    '[openssl_init]',
-    'providers = provider_sect',
-    '[provider_sect]',
-    'default = default_sect',
-    'legacy = legacy_sect',
-    '[default_sect]',
-    'activate = 1',
-    '[legacy_sect]',
-    'activate = 1',
-    '',
-  ].join('\n'),
-);
 
 /** One command, run_cmd style: run, output, cleanup (the shell stays open for the next). */
 const cycle = (command: string, args: string[] = []): Action[] => [

@@ -12,10 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createLabCa, issueLabCertificate } from '../../certs/generate';
+import { PYTHON, legacyPythonEnv, pythonCanRun } from '../../winrm/ntlm/python.test-helper';
 import type { CommandExecutor, ExecutorProcess, ExecutorStartRequest } from './types';
 
 export const HOST = 'SQLNODE1';
-export const PYTHON = '/usr/bin/python3';
+export { PYTHON };
 const CLIENT = path.join(__dirname, 'testdata', 'pywinrm_client.py');
 
 // pwsh is a dotnet global tool; the executor finds it on PATH.
@@ -27,31 +28,9 @@ export const PWSH_AVAILABLE = spawnSync('pwsh', ['-NoProfile', '-Command', 'exit
 
 export const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-winrm-test-'));
 
-/** ntlm_auth calls hashlib.new('md4'), which OpenSSL 3 keeps in its legacy provider. */
-const OPENSSL_CONF = path.join(tempDir, 'openssl.cnf');
-fs.writeFileSync(
-  OPENSSL_CONF,
-  [
-    'openssl_conf = openssl_init',
-    '[openssl_init]',
-    'providers = provider_sect',
-    '[provider_sect]',
-    'default = default_sect',
-    'legacy = legacy_sect',
-    '[default_sect]',
-    'activate = 1',
-    '[legacy_sect]',
-    'activate = 1',
-    '',
-  ].join('\n'),
-);
-const pythonEnv = { ...process.env, OPENSSL_CONF, NO_PROXY: '*', no_proxy: '*' };
+export const pythonEnv = legacyPythonEnv(tempDir, 'openssl.cnf', { NO_PROXY: '*', no_proxy: '*' });
 
-export const PYWINRM_AVAILABLE =
-  fs.existsSync(PYTHON) &&
-  spawnSync(PYTHON, ['-c', "import hashlib, requests_ntlm, winrm; hashlib.new('md4')"], {
-    env: pythonEnv,
-  }).status === 0;
+export const PYWINRM_AVAILABLE = pythonCanRun(pythonEnv, 'requests_ntlm, winrm');
 
 export const ACCOUNTS = [
   { user: 'Administrator', password: 'Lab!Adm1n', isAdmin: true },

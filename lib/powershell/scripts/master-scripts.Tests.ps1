@@ -3,22 +3,9 @@
 
 BeforeAll {
     $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($a in '--conditions=react-server', '--import', 'tsx', 'lib/lab/windows/test-server.ts', 'fresh') { $psi.ArgumentList.Add($a) }
-    $psi.WorkingDirectory = $script:Root
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($psi)
-    $script:First = $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    function Send-Lab([string]$Line) {
-        $script:Server.StandardInput.WriteLine($Line)
-        $script:Server.StandardInput.Flush()
-        $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    }
-    $script:SavedEnv = @{}
-    foreach ($n in 'LAB_HOST', 'LAB_API_URL', 'LAB_API_TOKEN', 'LAB_REMOTE', 'LAB_AUTH', 'COMPUTERNAME', 'TEMP', 'TMP', 'USERNAME', 'USERPROFILE') { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
-    $script:SavedLocation = Get-Location
+    . (Join-Path $script:Root 'lib/lab/windows/ps/TestLab.ps1')
+    $script:First = Start-TestLab 'fresh'
+    Save-TestSession
     # "Runs on" a simulated host: the module maps C:, Cert:, HKLM: and the commands to that host.
     function Enter-LabHost([string]$Name) {
         $env:LAB_HOST = $Name; $env:LAB_API_URL = $script:First.url; $env:LAB_API_TOKEN = $script:First.token; $env:LAB_REMOTE = '1'; $env:LAB_AUTH = 'ntlm'
@@ -31,14 +18,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Module LabWindows -Force -ErrorAction Ignore
-    Set-Location $script:SavedLocation
-    Remove-PSDrive -Name C -Force -Scope Global -ErrorAction Ignore
-    foreach ($n in $script:SavedEnv.Keys) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        $null = $script:Server.WaitForExit(5000)
-    }
+    Restore-TestSession
+    Stop-TestLab
 }
 
 Describe 'master-probe.ps1' {

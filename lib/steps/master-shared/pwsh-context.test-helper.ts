@@ -4,6 +4,7 @@
 // lets the steps run end to end before (and besides) the full lab over WS-Management.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { exampleInventory } from '@/lib/inventory/example';
 import { serviceNames, type SecretField } from '@/lib/inventory/schema';
 import { windowsPrelude, windowsSessionEnv } from '@/lib/lab/windows/prelude';
@@ -86,4 +87,16 @@ export async function startPwshStepLab(secrets: Partial<Record<SecretField, stri
     close: () => Promise.resolve(),
   };
   return { lab, ctx, calls, reset: (s) => lab.state.reset(s), close: () => lab.close() };
+}
+
+/** One PwshStepLab for the test file: handed to `set` once started, closed after the file's tests. */
+export function pwshStepLabPerFile(set: (t: PwshStepLab) => void): void {
+  let t: PwshStepLab | undefined;
+  beforeAll(async () => {
+    t = await startPwshStepLab();
+    set(t);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
 }

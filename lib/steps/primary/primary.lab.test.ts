@@ -1,17 +1,12 @@
 // Step 2 end to end against the lab's simulated Windows: real pwsh runs the checked-in scripts
 // with lib/winrm's bootstrap on SQLNODE1, and the lab state shows what they changed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplyContext, Check } from '@/lib/engine/types';
-import { startPwshStepLab, type PwshStepLab } from '../master-shared/pwsh-context.test-helper';
+import { pwshStepLabPerFile, type PwshStepLab } from '../master-shared/pwsh-context.test-helper';
 import { step } from './index';
 
 let t: PwshStepLab;
-beforeAll(async () => {
-  t = await startPwshStepLab();
-}, 60_000);
-afterAll(async () => {
-  await t?.close();
-});
+pwshStepLabPerFile((started) => (t = started));
 
 const logs: string[] = [];
 const run: ApplyContext = { log: (target, text) => logs.push(`${target}: ${text}`), signal: new AbortController().signal };

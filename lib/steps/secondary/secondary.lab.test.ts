@@ -1,17 +1,12 @@
 // Step 3 end to end against the lab's simulated Windows (real pwsh, lib/winrm's bootstrap).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplyContext, Check } from '@/lib/engine/types';
-import { startPwshStepLab, type PwshStepLab } from '../master-shared/pwsh-context.test-helper';
+import { pwshStepLabPerFile, type PwshStepLab } from '../master-shared/pwsh-context.test-helper';
 import { step as primaryStep } from '../primary/index';
 import { step } from './index';
 
 let t: PwshStepLab;
-beforeAll(async () => {
-  t = await startPwshStepLab();
-}, 60_000);
-afterAll(async () => {
-  await t?.close();
-});
+pwshStepLabPerFile((started) => (t = started));
 
 const run: ApplyContext = { log: () => undefined, signal: new AbortController().signal };
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id)!;

@@ -1,10 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NtlmError } from './errors';
+import { PYTHON, legacyPythonEnv, pythonCanRun } from './python.test-helper';
 import { NtlmServerContext } from './server';
 import { decryptBody, encryptBody } from './spnego-http';
 
@@ -13,36 +14,13 @@ import { decryptBody, encryptBody } from './spnego-http';
  * class), requests_ntlm 1.1.0 and ntlm_auth 1.4.0 as the client, our NtlmServerContext as the server.
  * Skipped where /usr/bin/python3 lacks them.
  */
-const PYTHON = '/usr/bin/python3';
 const PEER = path.join(__dirname, 'testdata', 'pywinrm_peer.py');
 
-// ntlm_auth calls hashlib.new('md4'), which OpenSSL 3 keeps in its legacy provider.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ntlm-interop-'));
-const OPENSSL_CONF = path.join(dir, 'openssl.cnf');
-fs.writeFileSync(
-  OPENSSL_CONF,
-  [
-    'openssl_conf = openssl_init',
-    '[openssl_init]',
-    'providers = provider_sect',
-    '[provider_sect]',
-    'default = default_sect',
-    'legacy = legacy_sect',
-    '[default_sect]',
-    'activate = 1',
-    '[legacy_sect]',
-    'activate = 1',
-    '',
-  ].join('\n'),
-);
-const env = { ...process.env, OPENSSL_CONF };
+const env = legacyPythonEnv(dir);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const AVAILABLE =
-  fs.existsSync(PYTHON) &&
-  spawnSync(PYTHON, ['-c', "import hashlib, ntlm_auth, winrm.encryption; hashlib.new('md4')"], {
-    env,
-  }).status === 0;
+const AVAILABLE = pythonCanRun(env, 'ntlm_auth, winrm.encryption');
 
 type Reply = Record<string, string | undefined>;
 

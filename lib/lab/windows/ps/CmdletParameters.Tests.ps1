@@ -15,18 +15,9 @@ BeforeDiscovery {
 
 BeforeAll {
     $script:Table = Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'cmdlet-params.psd1')
-    $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../../..')).Path
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($a in '--conditions=react-server', '--import', 'tsx', 'lib/lab/windows/test-server.ts', 'fresh') { $psi.ArgumentList.Add($a) }
-    $psi.WorkingDirectory = $script:Root
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($psi)
-    $first = $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    $script:SavedEnv = @{}
-    foreach ($n in 'LAB_HOST', 'LAB_API_URL', 'LAB_API_TOKEN', 'LAB_REMOTE', 'LAB_AUTH', 'COMPUTERNAME', 'TEMP', 'TMP', 'USERNAME', 'USERPROFILE', 'USERDOMAIN', 'USERDNSDOMAIN') { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
-    $script:SavedLocation = Get-Location
+    . (Join-Path $PSScriptRoot 'TestLab.ps1')
+    $first = Start-TestLab 'fresh'
+    Save-TestSession -Also 'USERDOMAIN', 'USERDNSDOMAIN'
     $env:LAB_HOST = 'SQLNODE1'; $env:LAB_API_URL = $first.url; $env:LAB_API_TOKEN = $first.token; $env:LAB_REMOTE = '0'; $env:LAB_AUTH = 'local'
     # 'fresh' has RSAT-Clustering-PowerShell on SQLNODE1, so the FailoverClusters commands are exported.
     Import-Module (Join-Path $PSScriptRoot 'LabWindows.psm1') -DisableNameChecking -Force
@@ -86,14 +77,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Module LabWindows -Force -ErrorAction Ignore
-    Set-Location $script:SavedLocation
-    Remove-PSDrive -Name C -Force -Scope Global -ErrorAction Ignore
-    foreach ($n in $script:SavedEnv.Keys) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        $null = $script:Server.WaitForExit(5000)
-    }
+    Restore-TestSession
+    Stop-TestLab
 }
 
 Describe 'The parameter table (cmdlet-params.psd1)' {

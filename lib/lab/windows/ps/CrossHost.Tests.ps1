@@ -4,25 +4,12 @@
 # Import-Module), against a throwaway lab (test-server.ts) this file starts and stops itself.
 
 BeforeAll {
-    $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../../..')).Path
     $script:Module = Join-Path $PSScriptRoot 'LabWindows.psm1'
     # pwsh as a dotnet global tool runs under the dotnet host ([Environment]::ProcessPath is dotnet).
     $script:Pwsh = (Get-Command pwsh -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source
     if (-not $script:Pwsh) { $script:Pwsh = Join-Path $HOME '.dotnet/tools/pwsh' }
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($a in '--conditions=react-server', '--import', 'tsx', 'lib/lab/windows/test-server.ts', 'half-done') { $psi.ArgumentList.Add($a) }
-    $psi.WorkingDirectory = $script:Root
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($psi)
-    $script:Api = $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-
-    function Send-Lab([string]$Line) {
-        $script:Server.StandardInput.WriteLine($Line)
-        $script:Server.StandardInput.Flush()
-        $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    }
+    . (Join-Path $PSScriptRoot 'TestLab.ps1')
+    $script:Api = Start-TestLab 'half-done'
 
     function Start-HostSession([string]$HostName, [string]$Script) {
         # A new pwsh per check, as the lab's executor starts one per command: nothing carries over
@@ -69,10 +56,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        $null = $script:Server.WaitForExit(5000)
-    }
+    Stop-TestLab
 }
 
 Describe 'The cluster is one state, seen alike from every node' {

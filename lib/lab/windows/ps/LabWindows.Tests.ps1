@@ -2,37 +2,17 @@
 # this file starts and stops itself, so the shared runner can run it like any other.
 
 BeforeAll {
-    $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../../..')).Path
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($a in '--conditions=react-server', '--import', 'tsx', 'lib/lab/windows/test-server.ts', 'fresh') { $psi.ArgumentList.Add($a) }
-    $psi.WorkingDirectory = $script:Root
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($psi)
-    $first = $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    function Send-Lab([string]$Line) {
-        $script:Server.StandardInput.WriteLine($Line)
-        $script:Server.StandardInput.Flush()
-        $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
-    }
-    $script:SavedEnv = @{}
-    foreach ($n in 'LAB_HOST', 'LAB_API_URL', 'LAB_API_TOKEN', 'LAB_REMOTE', 'LAB_AUTH', 'COMPUTERNAME', 'TEMP', 'TMP', 'USERNAME', 'USERPROFILE') { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
-    $script:SavedLocation = Get-Location
+    . (Join-Path $PSScriptRoot 'TestLab.ps1')
+    $first = Start-TestLab 'fresh'
+    Save-TestSession
     $env:LAB_HOST = 'SQLNODE1'; $env:LAB_API_URL = $first.url; $env:LAB_API_TOKEN = $first.token; $env:LAB_REMOTE = '0'; $env:LAB_AUTH = 'local'
     Import-Module (Join-Path $PSScriptRoot 'LabWindows.psm1') -DisableNameChecking -Force
 }
 
 AfterAll {
     # Leave the Pester session as it was: other test files run in this same process.
-    Remove-Module LabWindows -Force -ErrorAction Ignore
-    Set-Location $script:SavedLocation
-    Remove-PSDrive -Name C -Force -Scope Global -ErrorAction Ignore
-    foreach ($n in $script:SavedEnv.Keys) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        $null = $script:Server.WaitForExit(5000)
-    }
+    Restore-TestSession
+    Stop-TestLab
 }
 
 Describe 'Services' {
