@@ -319,11 +319,9 @@ describe.skipIf(!PWSH_AVAILABLE || !PYWINRM_AVAILABLE)(
       expect(outcome).toEqual(combos.filter((c) => c.mode === 'http-ntlm').map((c) => `${c.host}/${c.mode}: complete`));
     });
 
-    // Known lab difference, kept visible: text written to stderr before the first error record
-    // makes the console filter treat the stream as plain text, so the CLIXML that follows keeps
-    // pwsh's bare `_x000A_` instead of Windows' `_x000D__x000A_` (lib/lab/winrm/console.ts
-    // decides "CLIXML or not" from the stream's first bytes). Flip to `it` once fixed.
-    it.fails(
+    // Text written to stderr before the first error record must not stop the CLIXML that follows
+    // from being written as Windows does (lib/lab/winrm/console.ts finds the marker on any line).
+    it(
       'plain stderr before an error record: the CLIXML still escapes CRLF as Windows does',
       () => {
         const c = combos.find((x) => x.host === 'SQLNODE1' && x.mode === 'http-ntlm');

@@ -20,8 +20,8 @@ export class WindowsConsoleText extends Transform {
   readonly #encode: (text: string) => Buffer;
   #held = '';
   #lastWasCr = false;
-  /** undefined until the stream's first bytes say whether it is CLIXML. */
-  #clixml: boolean | undefined;
+  /** From the `#< CLIXML` line on (it may follow plain text a script wrote first), the stream is CLIXML. */
+  #clixml = false;
 
   constructor(codepage: number) {
     super();
@@ -46,14 +46,24 @@ export class WindowsConsoleText extends Transform {
 
   #emit(text: string): void {
     if (text === '') return;
-    this.#clixml ??= text.startsWith('#< CLIXML');
     let out = '';
     for (const ch of text) {
       if (ch === '\n' && !this.#lastWasCr) out += '\r';
       out += ch;
       this.#lastWasCr = ch === '\r';
     }
-    if (this.#clixml) out = out.replace(/(?<!_x000D_)_x000A_/g, '_x000D__x000A_');
+    const escape = (xml: string) => xml.replace(/(?<!_x000D_)_x000A_/g, '_x000D__x000A_');
+    if (this.#clixml) {
+      out = escape(out);
+    } else {
+      // The marker starts a line: it starts the text (cut after a newline) or follows a newline in it.
+      const m = /(^|\n)#< CLIXML/.exec(out);
+      if (m) {
+        this.#clixml = true;
+        const at = m.index + m[1]!.length;
+        out = out.slice(0, at) + escape(out.slice(at));
+      }
+    }
     this.push(this.#encode(out));
   }
 }
