@@ -66,66 +66,24 @@ export function tokenize(sql: string): Token[] {
     if (c === "'" || ((c === 'N' || c === 'n') && sql[i + 1] === "'")) {
       const unicode = c !== "'";
       i += unicode ? 2 : 1;
-      let v = '';
-      for (;;) {
-        if (i >= n) throw E.unclosedQuote(v);
-        const ch = sql[i] as string;
-        if (ch === "'") {
-          if (sql[i + 1] === "'") {
-            v += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += ch;
-        i++;
-      }
+      let v: string;
+      [v, i] = readQuoted(sql, i, "'");
       countLines(start, i);
       out.push({ t: 'string', v, unicode, pos: start, line: tokLine });
       continue;
     }
     if (c === '[') {
       i++;
-      let v = '';
-      for (;;) {
-        if (i >= n) throw E.unclosedQuote(v);
-        const ch = sql[i] as string;
-        if (ch === ']') {
-          if (sql[i + 1] === ']') {
-            v += ']';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += ch;
-        i++;
-      }
+      let v: string;
+      [v, i] = readQuoted(sql, i, ']');
       countLines(start, i);
       out.push({ t: 'ident', v, quoted: true, pos: start, line: tokLine });
       continue;
     }
     if (c === '"') {
       i++;
-      let v = '';
-      for (;;) {
-        if (i >= n) throw E.unclosedQuote(v);
-        const ch = sql[i] as string;
-        if (ch === '"') {
-          if (sql[i + 1] === '"') {
-            v += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += ch;
-        i++;
-      }
+      let v: string;
+      [v, i] = readQuoted(sql, i, '"');
       countLines(start, i);
       out.push({ t: 'ident', v, quoted: true, pos: start, line: tokLine });
       continue;
@@ -206,4 +164,22 @@ export function quoteName(name: string): string {
 /** Quotes a string literal the T-SQL way. */
 export function quoteString(s: string): string {
   return `N'${s.replace(/'/g, "''")}'`;
+}
+
+/** Text up to the closing quote character, a doubled one standing for itself; returns it and the index after. */
+function readQuoted(sql: string, start: number, close: string): [string, number] {
+  let v = '';
+  let i = start;
+  for (;;) {
+    if (i >= sql.length) throw E.unclosedQuote(v);
+    const ch = sql[i] as string;
+    if (ch === close) {
+      if (sql[i + 1] !== close) return [v, i + 1];
+      v += close;
+      i += 2;
+      continue;
+    }
+    v += ch;
+    i++;
+  }
 }
