@@ -33,6 +33,8 @@ install_system() {
   local apt=()
   [ -x /usr/bin/chromium ] || apt+=(chromium)
   command -v tsql >/dev/null || apt+=(freetds-bin)
+  dpkg -s tdsodbc >/dev/null 2>&1 || apt+=(tdsodbc)
+  command -v isql >/dev/null || apt+=(unixodbc)
   command -v pdftoppm >/dev/null || apt+=(poppler-utils)
   command -v openssl >/dev/null || apt+=(openssl)
   /usr/bin/python3 -c 'import winrm, requests_ntlm' 2>/dev/null || apt+=(python3-winrm python3-requests-ntlm)

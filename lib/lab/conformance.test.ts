@@ -8,6 +8,7 @@ import sql from 'mssql';
 import { Connection, Request, TYPES } from 'tedious';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from './lab';
+import { ISQL, Interactive, TDSODBC_DRIVER, attentionTrace, writeOdbcDsn } from './tds/freetds-odbc';
 
 let lab: Lab;
 let dir: string;
@@ -201,4 +202,84 @@ describe.runIf(fs.existsSync('/usr/bin/tsql'))('FreeTDS tsql against the lab', (
     expect(`${r.out}${r.err}`).not.toMatch(/^1\s*$/m);
     expect(`${r.out}${r.err}`).toMatch(/There was a problem connecting to the server|encrypt|SSL|TLS/i);
   });
+});
+
+// tsql has no cancel of its own: on its query timeout (as fisql and bsqldb on theirs, and fisql on
+// Ctrl-C) libtds closes the socket. FreeTDS cancels through its ODBC driver, whose query timeout
+// sends an ATTENTION; unixODBC's isql drives it statement by statement on one connection.
+describe.runIf(fs.existsSync(TDSODBC_DRIVER) && fs.existsSync(ISQL))('FreeTDS (its ODBC driver, from isql) against the lab', () => {
+  const LATENCY_MS = 6_000;
+  const session = 'SELECT session_id, encrypt_option FROM sys.dm_exec_connections WHERE session_id = @@SPID';
+  const masterAddress = "SELECT property_value FROM catalog.master_properties WHERE property_name = 'MASTER_ADDRESS'";
+  const setMasterAddress = (url: string) => `EXEC catalog.update_master_address @MasterAddress = N'${url}'`;
+
+  it('cancels a long-running request: ATTENTION out, DONE_ATTN back, nothing applied, the same session goes on', async () => {
+    const { env, dumpFile } = writeOdbcDsn({
+      dir: path.join(dir, 'freetds-odbc'),
+      dsn: 'LABNODE1',
+      host: node().host,
+      port: node().port,
+      caFile: lab.endpoints.caCertPath,
+      database: 'SSISDB',
+      queryTimeoutSeconds: 2,
+    });
+    // -e: SQLExecDirect (SQL batches); -v: print the driver's diagnostics.
+    const isql = new Interactive(ISQL, ['-b', '-e', '-v', 'LABNODE1', admin().user, admin().password], env);
+    const before = 'https://FREETDS-BEFORE:8391';
+    let spid: string | undefined;
+    let started = 0;
+    try {
+      let from = isql.mark();
+      isql.send(session);
+      [, spid] = await isql.waitFor(/\|\s*(\d+)\s*\|\s*TRUE\s*\|/, from, 10_000);
+      from = isql.mark();
+      isql.send(setMasterAddress(before));
+      await isql.waitFor(/SQLRowCount returns/, from, 10_000);
+
+      await control('/latency', { ms: LATENCY_MS });
+      try {
+        started = Date.now();
+        from = isql.mark();
+        isql.send(setMasterAddress('https://CANCELLED:8391'));
+        await isql.waitFor(/Operation was cancelled/, from, LATENCY_MS + 2_000);
+      } finally {
+        await control('/latency', { ms: 0 });
+      }
+      const took = Date.now() - started;
+      expect(isql.output.slice(from)).toMatch(/\[S1T00\].*Timeout expired/);
+      expect(took).toBeGreaterThanOrEqual(1_500);
+      expect(took).toBeLessThan(LATENCY_MS - 2_000);
+
+      // The same connection and session run the next statements.
+      from = isql.mark();
+      isql.send(session);
+      expect((await isql.waitFor(/\|\s*(\d+)\s*\|\s*TRUE\s*\|/, from, 10_000))[1]).toBe(spid);
+      from = isql.mark();
+      isql.send(masterAddress);
+      expect((await isql.waitFor(/\|\s*(https:\S+)\s*\|/, from, 10_000))[1]).toBe(before);
+      isql.send('quit');
+      expect(await isql.exited).toBe(0);
+    } finally {
+      isql.kill();
+    }
+    expect(attentionTrace(fs.readFileSync(dumpFile, 'utf8'))).toEqual({ attentionSent: true, acknowledged: true, clientSawCancel: true, backToIdle: true });
+
+    // Once the time the request needed has passed, it has still not run; the session is gone.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + LATENCY_MS + 500 - Date.now())));
+    const pool = await new sql.ConnectionPool({
+      server: node().host,
+      port: node().port,
+      user: admin().user,
+      password: admin().password,
+      database: 'SSISDB',
+      options: { encrypt: true, trustServerCertificate: false, serverName: 'SQLNODE1', cryptoCredentialsDetails: { ca } },
+    }).connect();
+    try {
+      expect((await pool.request().query(masterAddress)).recordset[0]?.property_value).toBe(before);
+      const left = await pool.request().input('spid', sql.Int, Number(spid)).query('SELECT COUNT(*) AS n FROM sys.dm_exec_connections WHERE session_id = @spid');
+      expect(left.recordset[0]?.n).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
 });
