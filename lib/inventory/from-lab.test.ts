@@ -33,6 +33,7 @@ describe('demo deployment from the lab', () => {
         ]),
       ),
       listeners: { SSISLISTENER: ep(9000) },
+      masterEndpoint: { name: 'SSISMASTER', port: 9100 },
       control: { url: 'http://127.0.0.1:1', token: 't' },
     };
     const inv = inventoryFromLab(endpoints);
@@ -47,6 +48,11 @@ describe('demo deployment from the lab', () => {
       { hostName: 'WORKER2', winrmAddress: '127.0.0.1:6003' },
     ]);
     expect(inv.listenerAddress).toBe('127.0.0.1:9000');
+    // The master endpoint is reached on the lab's loopback port; the inventory keeps the real name and port.
+    expect([inv.masterDnsName, inv.masterPort, inv.masterAddress]).toEqual(['SSISMASTER', 8391, '127.0.0.1:9100']);
+    const withoutMaster: LabEndpoints = { ...endpoints };
+    delete withoutMaster.masterEndpoint;
+    expect(inventoryFromLab(withoutMaster).masterAddress).toBe('');
     expect(inv.trustCaPem).toBe(ca);
     expect([inv.winrmPassword, inv.sqlPassword]).toEqual(['w-pass', 's-pass']);
     expect([inv.masterAccount, inv.masterAccountPassword]).toEqual(['LAB\\svc-ssismaster', 'm-pass']);

@@ -28,6 +28,8 @@ export function inventoryFromLab(e: LabEndpoints): Inventory {
     listenerName: e.topology.listener,
     listenerAddress: listener ? at(listener) : '',
     masterDnsName: e.topology.masterDns,
+    // The lab serves the client access point on loopback; the inventory keeps the real port (8391).
+    masterAddress: e.masterEndpoint ? at({ host: '127.0.0.1', port: e.masterEndpoint.port }) : '',
     ...(e.credentials.masterService ? { masterAccount: e.credentials.masterService.user, masterAccountPassword: e.credentials.masterService.password } : {}),
     winrmTransport: 'https-ntlm',
     winrmUser: e.credentials.windows.user,

@@ -40,6 +40,8 @@ describe('inventory schema', () => {
     ['WinRM override without a port', (i) => (i.masters[0]!.winrmAddress = '127.0.0.1'), 'masters.0.winrmAddress', 'The WinRM address override must look like address:port (for IPv6, [address]:port)'],
     ['SQL override with an unbracketed IPv6', (i) => (i.masters[0]!.sqlAddress = '::1:1433'), 'masters.0.sqlAddress', 'The SQL address override must look like address:port (for IPv6, [address]:port)'],
     ['listener override without a port', (i) => (i.listenerAddress = 'lsn.lab.example'), 'listenerAddress', 'The listener address override must look like address:port (for IPv6, [address]:port)'],
+    ['master override without a port', (i) => (i.masterAddress = 'ssismaster.lab.example'), 'masterAddress', 'The master address override must look like address:port (for IPv6, [address]:port)'],
+    ['master override with port 0', (i) => (i.masterAddress = '127.0.0.1:0'), 'masterAddress', 'The master address override must look like address:port (for IPv6, [address]:port)'],
     ['SQL override with port 70000', (i) => (i.masters[0]!.sqlAddress = 'localhost:70000'), 'masters.0.sqlAddress', 'The SQL address override must look like address:port (for IPv6, [address]:port)'],
     ['listener IP that is no address', (i) => (i.listenerIps = '10.0.0.300'), 'listenerIps', 'Each listener IP must be an IPv4 or IPv6 address (separate several with commas)'],
     ['master IP that is a host name', (i) => (i.masterIp = 'ssismaster'), 'masterIp', 'The master service IP must be an IPv4 or IPv6 address'],
@@ -73,6 +75,8 @@ describe('inventory schema', () => {
       (i: InventoryInput) => (i.listenerIps = '10.10.0.50, fd00::50'),
       (i: InventoryInput) => (i.masters[0]!.sqlAddress = '[::1]:14330'),
       (i: InventoryInput) => (i.masters[0]!.winrmAddress = '127.0.0.1:15986'),
+      (i: InventoryInput) => (i.masterAddress = '127.0.0.1:18391'),
+      (i: InventoryInput) => (i.masterAddress = '[::1]:8391'),
       (i: InventoryInput) => (i.masters[0]!.sqlInstance = 'SSIS_01'),
       (i: InventoryInput) => i.masters.push({ hostName: 'SQLNODE3', fqdn: '', sqlInstance: 'MSSQLSERVER', sqlPort: 1433, winrmAddress: '', sqlAddress: '' }),
     ]) {

@@ -88,6 +88,8 @@ export const inventorySchema = z
     masterDnsName: netbiosName('master service DNS host name'),
     masterIp: ipAddress('master service IP'),
     masterPort: port('master port'),
+    /** Where to reach the master endpoint instead of <masterDnsName>:<masterPort> (tunnels, the lab); TLS is still checked against the DNS name. */
+    masterAddress: addressOverride('master address override'),
     masterAccount: domainAccount('master service account'),
     masterAccountPassword: secret,
     workers: z.array(workerSchema).max(64),
@@ -195,6 +197,7 @@ export function emptyInventory(): InventoryInput {
     masterDnsName: '',
     masterIp: '',
     masterPort: 8391,
+    masterAddress: '',
     masterAccount: '',
     masterAccountPassword: '',
     workers: [],

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Runtime } from '@/lib/runtime';
 import { serviceNames, WINRM_TRANSPORTS, type SecretField, type StoredInventory } from '@/lib/inventory/schema';
-import { getDeployment, getSecret, secretNamesSet } from '@/lib/store/repo';
+import { getDeployment, getSecret, secretNamesSet, setSecret } from '@/lib/store/repo';
 import type { SqlTarget, SqlTrust } from '@/lib/sql';
 import { createWinrmClient, type WinrmClient } from '@/lib/winrm';
 
@@ -17,6 +17,8 @@ export type StepContext = {
   services: ReturnType<typeof serviceNames>;
   /** A stored secret: an inventory one, or one a step keeps (e.g. the SSISDB master-key password). */
   secret(name: SecretField | (string & {})): string | undefined;
+  /** Stores a secret a step makes (the logging login's password), encrypted like the others. */
+  setSecret(name: string, value: string): void;
   /** Every secret value the deployment holds, for masking. */
   secretValues(): string[];
   /** A master node's SQL instance, or the availability group listener. */
@@ -44,6 +46,7 @@ export function createStepContext(rt: Pick<Runtime, 'db' | 'box'>, deploymentId:
     inventory: inv,
     services: serviceNames(inv.sqlVersion),
     secret,
+    setSecret: (name, value) => setSecret(rt.db, rt.box, deploymentId, name, value),
     secretValues: () => [...secretNamesSet(rt.db, deploymentId)].map(secret).filter((v): v is string => !!v),
     sql(host, database = 'master') {
       const auth = { kind: inv.sqlAuth, user: inv.sqlUser, password: secret('sqlPassword') ?? '' } as const;

@@ -6,6 +6,8 @@ import { step as prereqs } from './prereqs';
 import { step as primary } from './primary';
 import { step as secondary } from './secondary';
 import { step as alwaysOn } from './always-on';
+import { step as logging } from './logging';
+import { step as masterAddress } from './master-address';
 
 /** The steps that have live probes, plans and applies; the others show their placeholders. */
 export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = {
@@ -13,4 +15,6 @@ export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = 
   primary,
   secondary,
   'always-on': alwaysOn,
+  logging,
+  'master-address': masterAddress,
 };

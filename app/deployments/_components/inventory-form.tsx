@@ -139,6 +139,7 @@ export function InventoryForm({ deploymentId, defaults, secretsSet }: Props) {
         {text('masterDnsName', 'Master service DNS host name', { hint: 'The client access point of the cluster role; workers connect to it.' })}
         {text('masterIp', 'Master service static IP')}
         {text('masterPort', 'Master port', { number: true })}
+        {text('masterAddress', 'Connect to the master endpoint at (optional)', { placeholder: 'address:port' })}
         {text('masterAccount', 'Master service account', { placeholder: 'DOMAIN\\user' })}
         {secret('masterAccountPassword', 'Master service account password')}
       </Section>

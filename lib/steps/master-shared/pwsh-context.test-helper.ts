@@ -75,6 +75,9 @@ export async function startPwshStepLab(secrets: Partial<Record<SecretField, stri
     inventory,
     services: serviceNames(inventory.sqlVersion),
     secret: (name) => (all as Record<string, string | undefined>)[name],
+    setSecret: (name, value) => {
+      (all as Record<string, string | undefined>)[name] = value;
+    },
     secretValues: () => Object.values(all).filter((v): v is string => !!v),
     sql: () => {
       throw new Error('no SQL in this test');

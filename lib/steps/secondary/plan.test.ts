@@ -94,6 +94,7 @@ describe('unreachable nodes', () => {
     ...ctx,
     deploymentId: 'x',
     secret: () => undefined,
+    setSecret: () => undefined,
     secretValues: () => [],
     sql: () => {
       throw new Error('no SQL');
