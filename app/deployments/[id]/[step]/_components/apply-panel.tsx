@@ -85,12 +85,30 @@ export function ApplyPanel({
               <Button variant="secondary" onClick={() => void cancel(job.id)}>Cancel</Button>
             ) : null}
           </div>
-          {job.message ? <p className="text-sm text-slate-700" data-testid="job-message">{job.message}</p> : null}
+          {job.message ? (
+            <p
+              role={job.status === 'failed' || job.status === 'interrupted' ? 'alert' : undefined}
+              className={`text-sm ${job.status === 'failed' || job.status === 'interrupted' ? 'rounded border border-red-200 bg-red-50 p-2 text-red-800' : 'text-slate-700'}`}
+              data-testid="job-message"
+            >
+              {job.message}
+            </p>
+          ) : null}
+          {job.status === 'interrupted' ? (
+            <p className="text-sm text-slate-700" data-testid="job-interrupted-hint">
+              An interrupted operation may or may not have taken effect on its node, and the checks above were read before this job: re-check to read what every node holds now.
+            </p>
+          ) : null}
           <ol className="text-sm">
             {job.operations.map((o, i) => (
-              <li key={i} className="flex gap-2">
-                <span className="w-20 shrink-0 text-slate-500">{o.status}</span>
-                <span>{o.target}: {o.summary}</span>
+              <li key={i} className="flex flex-col" data-testid={`job-op-${i}`} data-status={o.status}>
+                <div className="flex gap-2">
+                  <span className={`w-20 shrink-0 ${o.status === 'failed' || o.status === 'interrupted' ? 'font-semibold text-red-700' : 'text-slate-500'}`}>{o.status}</span>
+                  <span>{o.target}: {o.summary}</span>
+                </div>
+                {o.result && (o.status === 'failed' || o.status === 'done') ? (
+                  <span className={`ml-22 text-xs ${o.status === 'failed' ? 'text-red-700' : 'text-slate-500'}`}>{o.result}</span>
+                ) : null}
               </li>
             ))}
           </ol>
