@@ -8,6 +8,7 @@ import { step as secondary } from './secondary';
 import { step as alwaysOn } from './always-on';
 import { step as logging } from './logging';
 import { step as masterAddress } from './master-address';
+import { step as workers } from './workers';
 
 /** The steps that have live probes, plans and applies; the others show their placeholders. */
 export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = {
@@ -17,4 +18,5 @@ export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = 
   'always-on': alwaysOn,
   logging,
   'master-address': masterAddress,
+  workers,
 };
