@@ -4,7 +4,9 @@ import { startApply } from '@/lib/engine/runner';
 import { maskSecrets, stepStatusFrom } from '@/lib/engine/status';
 import type { Check, JobEvent, Operation } from '@/lib/engine/types';
 import type { Runtime } from '@/lib/runtime';
-import { audit, setStepStatus } from '@/lib/store/repo';
+import { onStepVerified } from '@/lib/runbook/chromium';
+import { recordChecks } from '@/lib/runbook/history';
+import { audit, getStepState, getStepStatuses, setStepStatus } from '@/lib/store/repo';
 import { createStepContext } from './context';
 import { STEP_MODULES } from './modules';
 import type { StepSlug } from './registry';
@@ -29,10 +31,8 @@ export type JobViewData = {
 /** What the step page shows: the last checks read, the plan they imply, and the last job. */
 export function getStepView(rt: Pick<Runtime, 'db' | 'box'>, deploymentId: string, slug: StepSlug): StepView {
   const step = STEP_MODULES[slug];
-  const row = rt.db.prepare('SELECT checks_json, updated_at FROM step_state WHERE deployment_id = ? AND step = ?').get(deploymentId, slug) as
-    | { checks_json: string | null; updated_at: string }
-    | undefined;
-  const checks = row?.checks_json ? (JSON.parse(row.checks_json) as Check[]) : [];
+  const row = getStepState(rt.db, deploymentId, slug);
+  const checks = row?.checks ?? [];
   let plan: Operation[] = [];
   if (step && checks.length) {
     const ctx = createStepContext(rt, deploymentId);
@@ -42,7 +42,7 @@ export function getStepView(rt: Pick<Runtime, 'db' | 'box'>, deploymentId: strin
   return {
     implemented: !!step,
     checks,
-    checkedAt: row?.checks_json ? row.updated_at : null,
+    checkedAt: row?.checks ? row.updatedAt : null,
     plan,
     job: job ? jobView(rt, job.id) : null,
   };
@@ -71,7 +71,12 @@ export async function probeStep(rt: Pick<Runtime, 'db' | 'box'>, deploymentId: s
     const secrets = ctx.secretValues();
     const checks = (await step.probe(ctx)).map((c) => ({ ...c, evidence: maskSecrets(c.evidence, secrets) }));
     const plan = step.plan(ctx, checks);
-    setStepStatus(rt.db, deploymentId, slug, stepStatusFrom(checks, plan), JSON.stringify(checks));
+    const was = getStepStatuses(rt.db, deploymentId)[slug];
+    const status = stepStatusFrom(checks, plan);
+    setStepStatus(rt.db, deploymentId, slug, status, JSON.stringify(checks));
+    // The runbook: what each probe read (checks before a job), and a screenshot when it turns verified.
+    recordChecks(rt, deploymentId, slug, 'probe', checks, secrets);
+    if (status === 'verified' && was !== 'verified') onStepVerified(rt, deploymentId, slug);
     return { checks, plan };
   } finally {
     await ctx.close();
@@ -105,7 +110,14 @@ export async function startStepApply(
   const ctx = createStepContext(rt, deploymentId);
   const { job, done } = startApply({ db: rt.db, deploymentId, module: step, ctx, actor, operations, secrets: ctx.secretValues() });
   audit(rt.db, { actor, action: `apply:${slug}:start`, target: `deployment/${deploymentId}`, result: 'started', detail: `${operations.length} operation(s), job ${job.id}` });
-  void done.finally(() => ctx.close());
+  void done
+    .then(() => {
+      // The runbook: the checks the engine's verify recorded (after the job), and the screenshot.
+      const row = getStepState(rt.db, deploymentId, slug);
+      if (row?.checks) recordChecks(rt, deploymentId, slug, 'verify', row.checks, ctx.secretValues());
+      if (row?.status === 'verified') onStepVerified(rt, deploymentId, slug, actor);
+    })
+    .finally(() => ctx.close());
   return { ok: true, jobId: job.id };
 }
 

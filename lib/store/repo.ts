@@ -4,6 +4,7 @@ import type { Db } from './db';
 import type { SecretBox } from '@/lib/auth/secret-box';
 import type { StoredInventory } from '@/lib/inventory/schema';
 import { STEPS, type StepSlug, type StepStatus } from '@/lib/steps/registry';
+import type { Check } from '@/lib/engine/types';
 
 const now = () => new Date().toISOString();
 
@@ -126,6 +127,15 @@ export function getStepStatuses(db: Db, deploymentId: string): Record<StepSlug, 
     StepSlug,
     StepStatus
   >;
+}
+
+/** A step's stored status and the checks of its last probe or verify (null when never checked). */
+export function getStepState(db: Db, deploymentId: string, step: string): { status: StepStatus; checks: Check[] | null; updatedAt: string } | undefined {
+  const row = db.prepare('SELECT status, checks_json, updated_at FROM step_state WHERE deployment_id = ? AND step = ?').get(deploymentId, step) as
+    | { status: StepStatus; checks_json: string | null; updated_at: string }
+    | undefined;
+  if (!row) return undefined;
+  return { status: row.status, checks: row.checks_json ? (JSON.parse(row.checks_json) as Check[]) : null, updatedAt: row.updated_at };
 }
 
 export function setStepStatus(db: Db, deploymentId: string, step: StepSlug, status: StepStatus, checksJson?: string): void {

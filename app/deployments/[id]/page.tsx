@@ -16,6 +16,9 @@ export default async function DeploymentOverviewPage({ params }: { params: Promi
         return (
           <div className="flex flex-col gap-4">
             <h1 className="text-2xl font-semibold">{name}</h1>
+            <Link href={`/deployments/${id}/runbook`} className="text-sm text-sky-700 underline">
+              Runbook and exports
+            </Link>
             <Card title="Topology">
               <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm md:grid-cols-2">
                 <Item term="Cluster">{inv.clusterName}</Item>
