@@ -6,6 +6,8 @@ import { step as prereqs } from './prereqs';
 import { step as primary } from './primary';
 import { step as secondary } from './secondary';
 import { step as alwaysOn } from './always-on';
+import { step as config } from './config';
+import { step as clusterRole } from './cluster-role';
 import { step as logging } from './logging';
 import { step as masterAddress } from './master-address';
 import { step as workers } from './workers';
@@ -16,6 +18,8 @@ export const STEP_MODULES: Partial<Record<StepSlug, StepModule<StepContext>>> = 
   primary,
   secondary,
   'always-on': alwaysOn,
+  config,
+  'cluster-role': clusterRole,
   logging,
   'master-address': masterAddress,
   workers,

@@ -164,7 +164,7 @@
             Source         = 'MicrosoftDocs/PowerShell-Docs reference/7.4/Microsoft.PowerShell.Management/Stop-Service.md'
             Confirmed      = $true
             CommandAliases = @('spsv')
-            ProductNeeds   = @('Name')
+            ProductNeeds   = @('Name', 'Force')
             Parameters     = @(
                 @{ Parameter = 'InputObject'; Type = 'ServiceController[]'; SimType = 'Object[]'; Mandatory = @{ InputObject = $true }; Position = 0; Aliases = @() }
                 @{ Parameter = 'Name'; Type = 'String[]'; Mandatory = @{ Default = $true }; Position = 0; Aliases = @('ServiceName') }
