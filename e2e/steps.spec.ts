@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import sql from 'mssql';
+import { LAB_DMK_PASSWORD } from '../lib/lab/sql/scenarios';
 import type { LabEndpoints } from '../lib/lab/topology';
 import { STEPS, type StepSlug } from '../lib/steps/registry';
 import { E2E_DATA_DIR } from '../playwright.config';
@@ -11,7 +13,7 @@ import { SCREENSHOT_DIR } from './fixtures';
 test.describe.configure({ mode: 'serial' });
 const lab = (): LabEndpoints => JSON.parse(fs.readFileSync(path.join(E2E_DATA_DIR, 'lab', 'endpoints.json'), 'utf8')) as LabEndpoints;
 
-async function control(route: string, body: unknown) {
+async function control(route: string, body: unknown): Promise<Record<string, unknown>> {
   const e = lab();
   const res = await fetch(`${e.control.url}${route}`, {
     method: 'POST',
@@ -19,6 +21,43 @@ async function control(route: string, body: unknown) {
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Applies the plan's automatable operations, typing each risky operation's phrase, and waits for the job. */
+async function applyPlan(page: Page, message: string | RegExp) {
+  await page.getByRole('button', { name: /^Apply \d+ operation/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm apply' });
+  const phrases = await dialog.locator('code').allTextContents();
+  for (const [i, phrase] of phrases.entries()) await dialog.getByRole('textbox').nth(i).fill(phrase);
+  await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByTestId('job-status')).toHaveText('Finished', { timeout: 300_000 });
+  await expect(page.getByTestId('job-message')).toHaveText(message);
+}
+
+/**
+ * The DBA runs a plan's T-SQL on an instance themselves (SSMS): through the lab's TDS endpoint,
+ * as the lab's SQL administrator, over TLS checked against the lab CA.
+ */
+async function runAsDba(instance: string, statement: string, params: Record<string, string>) {
+  const e = lab();
+  const at = e.hosts[instance]!.sql!;
+  const pool = await new sql.ConnectionPool({
+    server: at.host,
+    port: at.port,
+    user: e.credentials.sqlAdmin!.user,
+    password: e.credentials.sqlAdmin!.password,
+    database: 'master',
+    options: { encrypt: true, trustServerCertificate: false, serverName: instance, cryptoCredentialsDetails: { ca: fs.readFileSync(e.caCertPath, 'utf8') } },
+  }).connect();
+  try {
+    const req = pool.request();
+    for (const [k, v] of Object.entries(params)) req.input(k, sql.NVarChar(128), v);
+    await req.query(statement);
+  } finally {
+    await pool.close();
+  }
 }
 
 async function openDemo(page: Page) {
@@ -65,14 +104,15 @@ test('step 4 on the fresh lab: no availability group yet, so the plan is the DBA
   await expect(page.getByText(/^Create availability group SSISDB-AG with SSISDB/)).toBeVisible();
   await expect(page.getByText('manual: you run it').first()).toBeVisible();
   await expect(page.getByRole('button', { name: /^Apply / })).toHaveCount(0);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-always-on.png'), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-always-on-fresh.png'), fullPage: true });
 });
 
+// Every step with live checks (4 at first; more as later steps get theirs).
 test('Re-check all probes every step with live checks at once and updates the stepper', async ({ signedIn: page }) => {
   test.setTimeout(180_000);
   await openDemo(page);
   await page.getByRole('button', { name: 'Re-check all' }).click();
-  await expect(page.getByRole('region', { name: 'Steps' }).getByRole('status')).toHaveText(/^Checked 4 steps in [\d.]+ s: \d+ check\(s\) failing or unknown\.$/, { timeout: 150_000 });
+  await expect(page.getByRole('region', { name: 'Steps' }).getByRole('status')).toHaveText(/^Checked \d+ steps in [\d.]+ s: \d+ check\(s\) failing or unknown\.$/, { timeout: 150_000 });
   const stepper = page.getByRole('navigation', { name: 'Steps' });
   for (const slug of ['prereqs', 'primary', 'secondary']) await expect(stepper.getByTestId(`status-${slug}`)).toHaveText('Verified');
   await expect(stepper.getByTestId('status-always-on')).toHaveText('Failing');
@@ -96,7 +136,8 @@ test('a planted fault fails by name, and applying the plan with its confirmation
   expect(phrases.length).toBeGreaterThan(0);
   for (const [i, phrase] of phrases.entries()) await dialog.getByRole('textbox').nth(i).fill(phrase);
   await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
-  await expect(page.getByTestId('job-status')).toHaveText('Running…');
+  // Starting the job is a server action: slow on a loaded machine.
+  await expect(page.getByTestId('job-status')).toHaveText('Running…', { timeout: 60_000 });
   await expect(page.getByRole('region', { name: 'Apply' }).getByLabel('Job log')).toContainText('Started:', { timeout: 60_000 });
   await expect(page.getByTestId('job-status')).toHaveText('Finished', { timeout: 300_000 });
   await expect(page.getByTestId('job-message')).toHaveText('Applied and verified.');
@@ -104,5 +145,60 @@ test('a planted fault fails by name, and applying the plan with its confirmation
   await expect(page.getByTestId('step-status')).toHaveText('Verified');
   await expect(page.getByTestId('check-cert-covers-dns-name@SQLNODE1')).toContainText(/pass/i);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-primary-applied.png'), fullPage: true });
+  await control('/reset', { scenario: 'fresh' });
+});
+
+test('step 4 reaches verified from the fresh lab: the DBA’s SSMS work through the control API, the wizard’s T-SQL applied', async ({ signedIn: page }) => {
+  test.setTimeout(600_000);
+  await control('/reset', { scenario: 'fresh' });
+  await openDemo(page);
+  for (const slug of ['prereqs', 'primary', 'secondary'] as const) {
+    await probed(page, slug);
+    await recheck(page);
+    await expect(page.getByTestId('step-status')).toHaveText('Verified');
+  }
+
+  await probed(page, 'always-on');
+  await recheck(page);
+  await expect(page.getByTestId('step-status')).toHaveText('Failing');
+  await expect(page.getByText(/^Create availability group SSISDB-AG with SSISDB \(SSMS, full database and log backup seeding\)$/)).toBeVisible();
+
+  // The DBA: New Availability Group Wizard on SQLNODE1, SSISDB with its master key password,
+  // both master instances as replicas, "Full database and log backup" seeding, no listener.
+  const made = await control('/dba/create-availability-group', { ag: lab().topology.ag, dmkPassword: LAB_DMK_PASSWORD, seeding: 'full-backup' });
+  expect(made).toMatchObject({ ok: true, primary: 'SQLNODE1', replicas: ['SQLNODE1', 'SQLNODE2'] });
+  await recheck(page);
+  await expect(page.getByTestId('check-ag.exists')).toContainText(/pass/i);
+  await expect(page.getByTestId('check-ssisdb.sync:SQLNODE2')).toContainText('SYNCHRONIZED, HEALTHY');
+  await expect(page.getByTestId('check-dmk:SQLNODE2')).toContainText(/fail/i);
+  await expect(page.getByTestId('step-status')).toHaveText('Ready to apply');
+  await expect(page.getByText(/^Add the listener SSISLISTENER on port 1433 to SSISDB-AG/)).toBeVisible();
+  await expect(page.getByText(/^Register the SSISDB master key password on SQLNODE2/)).toBeVisible();
+  await expect(page.getByText(/^Enable Always On support for SSISDB \(SSMS, on SQLNODE1\)$/)).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-always-on-planned.png'), fullPage: true });
+
+  // The wizard's T-SQL: the listener, on the primary.
+  await applyPlan(page, /^Applied; \d+ check\(s\) still failing\.$/);
+  await recheck(page);
+  await expect(page.getByTestId('check-listener.routes')).toContainText('@@SERVERNAME through SSISLISTENER: SQLNODE1');
+
+  // The master key password on the secondary: the plan's manual instruction (the wizard holds no
+  // password to run it with), run by the DBA on SQLNODE2.
+  await expect(page.getByText("EXEC sp_control_dbmasterkey_password @db_name = N'SSISDB', @password = N'********', @action = N'add';")).toBeVisible();
+  await runAsDba('SQLNODE2', "EXEC sp_control_dbmasterkey_password @db_name = N'SSISDB', @password = @p, @action = N'add';", { p: LAB_DMK_PASSWORD });
+
+  // The DBA: Integration Services Catalogs > Enable Always On Support, connected to both replicas.
+  expect(await control('/dba/enable-always-on-support', {})).toMatchObject({ ok: true, replicas: ['SQLNODE1', 'SQLNODE2'] });
+  await recheck(page);
+  await expect(page.getByTestId('step-status')).toHaveText('Verified');
+  await expect(page.getByText('Nothing to do: every check passes.')).toBeVisible();
+  await expect(page.getByTestId('check-alwayson.support')).toContainText('SQLNODE1 (state 1), SQLNODE2 (state 2)');
+
+  // Each step page with its checks and plan, on the lab after step 4.
+  for (const slug of ['prereqs', 'primary', 'secondary', 'always-on'] as const) {
+    await probed(page, slug);
+    await expect(page.getByTestId('step-status')).toHaveText('Verified');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `lab-${slug}.png`), fullPage: true });
+  }
   await control('/reset', { scenario: 'fresh' });
 });

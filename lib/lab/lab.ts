@@ -5,6 +5,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { issueHostTls, loadOrCreateLabCa, type HostTls, type LabCa } from './ca';
 import { ControlError, startControlServer, type ControlRoute } from './control';
+import { dbaRoutes } from './dba';
 import {
   openLabSql,
   LAB_SQL_LOGINS,
@@ -55,6 +56,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const ports = loadPorts(stateDir);
 
   const tls = async (names: string[]) => hostTls(stateDir, ca, names);
+  // Key generation is the slow part of a first start: every host's certificate at once (the
+  // thread pool makes them in parallel); later calls read them from the state folder.
+  await Promise.all([...topology.masters, topology.listener, ...topology.workers].map((h) => tls([h, fqdn(h)])));
   const sqlServers = new Map<string, TdsServer>();
   const sqlPorts = new Map<string, number>();
 
@@ -99,6 +103,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     scenario,
     reset: opts.reset,
     hosts: [...topology.masters, ...topology.workers],
+    workers: topology.workers,
     pwshPath: findPwsh(),
     sql: () => ref.engine,
     masterDnsName: topology.masterDns,
@@ -180,6 +185,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       return { ok: true };
     },
     ...winrmControlRoutes(winrmServers),
+    ...dbaRoutes({ engine: () => ref.engine, ag: topology.ag, registerDns: (n, ip) => windows.state.registerDns(n, ip) }),
     'POST /latency': (body) => {
       const ms = Number(body.ms);
       if (!Number.isFinite(ms) || ms < 0 || ms > 10_000)

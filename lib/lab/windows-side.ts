@@ -4,6 +4,7 @@ import { startPhysics, type Physics } from './physics';
 import type { LabSqlEngine } from './sql';
 import { LAB_LISTENER } from './sql';
 import { createWindowsApi, LAB_TOPOLOGY, windowsPrelude, windowsSessionEnv, WindowsState, type WindowsApi, type WindowsScenarioName } from './windows';
+import { ensureWorkers, labWorkers } from './windows/scenarios';
 import { createPwshExecutor, type PwshExecutor } from './winrm';
 
 /**
@@ -26,7 +27,10 @@ export async function startWindowsSide(opts: {
   stateDir: string;
   scenario: WindowsScenarioName;
   reset?: boolean;
+  /** Every host with a WinRM endpoint: the masters and the workers. */
   hosts: string[];
+  /** The topology's worker hosts (WORKER1..n): each installed like WORKER1 (see labWorkers). */
+  workers?: string[];
   pwshPath: string;
   sql: () => LabSqlEngine;
   masterDnsName: string;
@@ -35,9 +39,14 @@ export async function startWindowsSide(opts: {
   const db = new Database(path.join(opts.stateDir, 'windows.db'));
   db.pragma('journal_mode = WAL');
   const state = new WindowsState(db, opts.stateDir);
-  const scenarioOptions = { listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: LAB_LISTENER.ip } };
-  const fresh = state.snapshot().hosts.length === 0;
+  const scenarioOptions = {
+    listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: LAB_LISTENER.ip },
+    ...(opts.workers ? { workers: labWorkers(opts.workers) } : {}),
+  };
+  const fresh = state.store.hosts().length === 0;
   if (fresh || opts.reset) await state.reset(opts.scenario, scenarioOptions);
+  // A kept state from a run with fewer workers: the new ones join as installed, not attached.
+  else if (scenarioOptions.workers) await ensureWorkers(state.store, scenarioOptions.workers);
   const api = await createWindowsApi(state, {});
   const executors = new Map<string, PwshExecutor>();
   for (const host of opts.hosts) {

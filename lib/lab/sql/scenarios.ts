@@ -28,6 +28,7 @@ import {
   createStartupProcedure,
   dbRoleId,
   familyGuid,
+  recordAlwaysOnReplicas,
   roleId,
   setDbRoleMember,
   setServerRoleMember,
@@ -175,10 +176,8 @@ export function buildScenario(st: Store, name: ScenarioName, opts: ScenarioOptio
   if (!ag) throw new Error('AG not created');
   for (const n of nodes.slice(1)) addDmkCredential(st, n, content, LAB_DMK_PASSWORD);
   // "Enable Always On support": a row per replica, and master.dbo.sp_ssis_startup on each (§5.2).
-  for (const n of nodes) {
-    st.db.prepare('INSERT INTO lab_ssis_alwayson_support_state VALUES (?, ?, ?)').run(content, n, n === primary ? 1 : 2);
-    createStartupProcedure(st, n);
-  }
+  recordAlwaysOnReplicas(st, content, nodes, primary);
+  for (const n of nodes) createStartupProcedure(st, n);
 
   if (name === 'half-done') {
     addListenerRow(st, ag.group_id, LAB_LISTENER.dnsName, LAB_LISTENER.port, [{ ip: LAB_LISTENER.ip, mask: LAB_LISTENER.mask }]);

@@ -1,6 +1,8 @@
 // Building blocks of the Windows scenarios: a domain-joined host, SQL Server 2022 with the Scale
 // Out Master or Worker as setup leaves it, and the certificates setup makes.
 
+import { createHash } from 'node:crypto';
+
 import { generateSelfSignedCertificate, type GeneratedCertificate } from '@/lib/certs/generate';
 
 import { DTS_BINN, SQL160_ROOT, masterSettingsXml, workerSettingsXml, writeHostFile } from './hostfiles';
@@ -100,6 +102,16 @@ export function installMasterCertificate(store: WindowsStore, host: string, cert
   return thumb;
 }
 
+/** WORKER1's AgentId (the one the settings fixtures carry); other workers get their own. */
+const WORKER1_AGENT_ID = '6f2b8c1e-4d3a-4e7b-9a21-0c5d7e8f9a10';
+
+/** Worker setup writes a new GUID per machine; the lab derives a stable one from the host name (a reset keeps it). */
+export function workerAgentId(host: string): string {
+  if (host.toUpperCase() === 'WORKER1') return WORKER1_AGENT_ID;
+  const h = createHash('sha256').update(`worker-agent:${host.toUpperCase()}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export function installWorker(store: WindowsStore, host: string, cert: GeneratedCertificate): void {
   service(store, host, { name: 'MsDtsServer160', displayName: 'SQL Server Integration Services 16.0', startName: 'NT Service\\MsDtsServer160', pathName: `"${DTS_BINN}\\MsDtsSrvr.exe"` });
   service(store, host, {
@@ -118,7 +130,7 @@ export function installWorker(store: WindowsStore, host: string, cert: Generated
     store,
     host,
     `${DTS_BINN}\\WorkerSettings.config`,
-    workerSettingsXml({ displayName: host, masterEndpoint: '', masterThumbprint: '', workerThumbprint: thumb, agentId: '6f2b8c1e-4d3a-4e7b-9a21-0c5d7e8f9a10' }),
+    workerSettingsXml({ displayName: host, masterEndpoint: '', masterThumbprint: '', workerThumbprint: thumb, agentId: workerAgentId(host) }),
   );
 }
 

@@ -1,7 +1,8 @@
 // Starting points of the Windows side, named like the SQL side's scenarios.
 //  fresh:         two master nodes in cluster SSISCLU with SQL Server 2022 + Scale Out Master set
 //                 up (same certificate, CNs include SSISMASTER, bound on 8391, domain account),
-//                 no cluster role yet; WORKER1 with the worker installed but not attached.
+//                 no cluster role yet; the workers (WORKER1, or WORKER1..n of the topology) with
+//                 the worker installed, each with its own certificate, but not attached.
 //  half-done:     fresh + master services Manual, the Generic Service role SSISMASTER online on
 //                 SQLNODE1, but MasterSettings.config points at the listener on SQLNODE1 only.
 //  misconfigured: primary certificate without SSISMASTER, the secondary binding another
@@ -9,6 +10,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+
+import type { GeneratedCertificate } from '@/lib/certs/generate';
 
 import { addCoreGroups, addGenericServiceRole } from './roles';
 import { DTS_BINN, masterSettingsXml, writeHostFile } from './hostfiles';
@@ -32,6 +35,8 @@ export type WindowsScenarioName = (typeof WINDOWS_SCENARIOS)[number];
 export interface ScenarioOptions {
   masterDnsName?: string;
   masterIp?: string;
+  /** The worker hosts (default LAB_TOPOLOGY.workers: WORKER1 alone); see labWorkers(). */
+  workers?: readonly WorkerHost[];
   /** The AG listener the SQL side's half-done scenario has (the name is registered in DNS). */
   listener?: { name: string; port: number; ip: string };
 }
@@ -48,6 +53,40 @@ export const LAB_TOPOLOGY = {
   listener: { name: 'SSISAGL', port: 1433, ip: '10.0.0.40' },
 } as const;
 
+export type WorkerHost = { name: string; ip: string };
+
+/**
+ * The worker hosts of a topology: WORKER1 keeps its address in the servers' subnet, the others
+ * get 10.0.1.n (room for the 64 workers `npm run lab -- --workers` allows).
+ */
+export function labWorkers(names: readonly string[]): WorkerHost[] {
+  return names.map((name, i) => (i === 0 && name === LAB_TOPOLOGY.workers[0].name ? { ...LAB_TOPOLOGY.workers[0] } : { name, ip: `10.0.1.${i + 1}` }));
+}
+
+/** Each worker's own certificate, as Scale Out Worker setup makes it (CN = host, FQDN, IP). */
+function workerCertificates(workers: readonly WorkerHost[]): Promise<GeneratedCertificate[]> {
+  const fq = (h: string) => `${h.toLowerCase()}.${LAB_DNS_DOMAIN}`;
+  return Promise.all(workers.map((w) => labCertificate('worker', [w.name, fq(w.name), w.ip])));
+}
+
+/** Every worker alike: domain-joined, SQL Server's SSIS + Scale Out Worker installed with its own certificate, not attached. */
+function installWorkers(store: WindowsStore, workers: readonly WorkerHost[], certs: readonly GeneratedCertificate[]): void {
+  workers.forEach((w, i) => {
+    addDomainHost(store, w.name, w.ip);
+    installWorker(store, w.name, certs[i]!);
+  });
+}
+
+/** Adds the topology's workers a kept state does not have yet (a lab restarted with more --workers). */
+export async function ensureWorkers(store: WindowsStore, workers: readonly WorkerHost[]): Promise<string[]> {
+  const missing = workers.filter((w) => !store.host(w.name));
+  if (missing.length) {
+    const certs = await workerCertificates(missing);
+    store.tx(() => installWorkers(store, missing, certs));
+  }
+  return missing.map((w) => w.name);
+}
+
 export function isWindowsScenario(name: string): name is WindowsScenarioName {
   return (WINDOWS_SCENARIOS as readonly string[]).includes(name);
 }
@@ -57,13 +96,13 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
   const t = LAB_TOPOLOGY;
   const master = options.masterDnsName ?? t.masterDnsName;
   const [n1, n2] = t.masters;
-  const w1 = t.workers[0];
+  const workers = options.workers ?? t.workers;
   const fq = (h: string) => `${h.toLowerCase()}.${LAB_DNS_DOMAIN}`;
   // Certificates first (async), then one synchronous rebuild.
   const shared = await labCertificate('master', [master, fq(master), n1.name, fq(n1.name), n2.name, fq(n2.name)]);
   const primaryOnly = await labCertificate('primary-no-cap', [n1.name, fq(n1.name), n1.ip]);
   const secondaryOwn = await labCertificate('secondary-own', [n2.name, fq(n2.name), n2.ip]);
-  const worker = await labCertificate('worker', [w1.name, fq(w1.name), w1.ip]);
+  const workerCerts = await workerCertificates(workers);
 
   clearWindowsTables(store.db);
   fs.rmSync(path.join(store.stateDir, 'hosts'), { recursive: true, force: true });
@@ -76,7 +115,6 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
       addDomainHost(store, n.name, n.ip);
       installFailoverClustering(store, n.name);
     }
-    addDomainHost(store, w1.name, w1.ip);
 
     const misconfigured = name === 'misconfigured';
     installSqlAndMaster(store, n1.name, { masterAccount: domainAccount, cert: misconfigured ? primaryOnly : shared, exportable: true, sqlServerName: n1.name });
@@ -87,7 +125,6 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
       exportable: false,
       sqlServerName: n2.name,
     });
-    installWorker(store, w1.name, worker);
 
     store.addCluster({ name: t.cluster.name, fqdn: fq(t.cluster.name), ip: t.cluster.ip, domain: LAB_DOMAIN });
     for (const n of t.masters) store.addClusterNode(t.cluster.name, n.name);
@@ -107,5 +144,6 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
       const thumb = store.meta('masterThumbprint') ?? '';
       writeHostFile(store, n1.name, `${DTS_BINN}\\MasterSettings.config`, masterSettingsXml({ port: MASTER_PORT, thumbprint: thumb, sqlServerName: `${listener.name},${listener.port}` }));
     }
+    installWorkers(store, workers, workerCerts);
   });
 }

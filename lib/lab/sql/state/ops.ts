@@ -313,3 +313,18 @@ export function addClusterNetwork(st: Store, member: string, ip: string, mask: s
     )
     .run(member, subnet, mask, prefix);
 }
+
+// ---- "Enable Always On support" (SSMS, ssis-scale-out-ha.md §5.2) ----
+
+/**
+ * SSISDB's record of the replicas (internal.alwayson_support_state, written by
+ * internal.add_replica_info @server_name, @state): state 1 for the replica that was primary
+ * when support was enabled, 2 for the others. Enabled again, each replica keeps one row.
+ */
+export function recordAlwaysOnReplicas(st: Store, contentId: string, replicas: string[], primary: string): void {
+  const put = st.db.prepare(
+    `INSERT INTO lab_ssis_alwayson_support_state (content_id, server_name, state) VALUES (?, ?, ?)
+     ON CONFLICT (content_id, server_name) DO UPDATE SET state = excluded.state`,
+  );
+  for (const r of replicas) put.run(contentId, r, r.toLowerCase() === primary.toLowerCase() ? 1 : 2);
+}
