@@ -16,6 +16,21 @@ import { startLabProcess, stopLabProcess, table } from './lab-process';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
 const ECHO = 'cmd /c echo x';
+/**
+ * A probe-sized script (~2 KB, like most of lib/powershell/scripts) with parameters: small enough
+ * to travel inline in the Command, as `runPowerShell('1')` does.
+ */
+const PROBE = [
+  'param([string]$Node, [string[]]$Services)',
+  '$result = [ordered]@{ node = $Node; checked = (Get-Date).ToString("o"); services = @() }',
+  ...Array.from(
+    { length: 12 },
+    (_, i) =>
+      `$result.services += [pscustomobject]@{ index = ${i}; name = "svc${i}-$Node"; wanted = ($Services -contains "svc${i}"); note = 'probe line ${i} of the benchmark script' }`,
+  ),
+  '$result',
+].join('\n');
+const PROBE_PARAMS = { Node: 'SQLNODE1', Services: ['svc1', 'svc4', 'svc9'] };
 
 function main(): Promise<void> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-winrm-'));
@@ -68,6 +83,11 @@ async function bench(ep: LabEndpoints): Promise<void> {
     const echo = await perCommand(host, 50, () => c.runCommand(ECHO));
     const psCmd = await perCommand(host, 3, () => c.runCommand(PS));
     const ps = await perCommand(host, 3, () => c.runPowerShell('1'));
+    const probe = await perCommand(host, 2, () => c.runPowerShell(PROBE, { params: PROBE_PARAMS }));
+    // A secret parameter keeps script and parameters off the command line: they go through Send.
+    const secret = await perCommand(host, 2, () =>
+      c.runPowerShell('param($Password) $Password.Length', { params: { Password: 'S3cr3t!' } }),
+    );
     const clientSide = (await c.runCommand(ECHO)).stats.requests;
     await c.close();
     let py = NaN;
@@ -102,6 +122,8 @@ async function bench(ep: LabEndpoints): Promise<void> {
       fmt(clientSide, 0),
       fmt(psCmd),
       fmt(ps),
+      fmt(probe),
+      fmt(secret),
       fmt(py),
       fmt(pyPs),
     ]);
@@ -114,7 +136,9 @@ async function bench(ep: LabEndpoints): Promise<void> {
       'ours: echo, reused shell',
       '(client count)',
       'ours: powershell cmd line',
-      'ours: runPowerShell',
+      "ours: runPowerShell('1')",
+      `ours: runPowerShell, ${(PROBE.length / 1024).toFixed(1)} KB + params`,
+      'ours: runPowerShell, secret param (Send)',
       'pywinrm run_cmd: echo',
       'pywinrm run_cmd: powershell',
     ],

@@ -1,5 +1,6 @@
 # Pester 5: the PowerShell bootstrap the WinRM client sends, run in pwsh exactly as a remote host
-# runs it (-EncodedCommand, script + JSON parameters on stdin). The bootstrap is not copied here:
+# runs it: -EncodedCommand, with the script + JSON parameters either inline in it (the usual way)
+# or on stdin (secret parameters, long scripts). The bootstrap is not copied here:
 # testdata/invocation.ts prints what lib/winrm/powershell.ts builds, so there is one source.
 
 BeforeDiscovery {
@@ -35,7 +36,8 @@ param([string]$Value)
         , ($out | ConvertFrom-Json)
     }
 
-    # Runs one invocation as WinRS would: a fresh pwsh, the bootstrap on the command line, stdin piped.
+    # Runs one invocation as WinRS would: a fresh pwsh, the bootstrap on the command line, stdin
+    # piped (empty when script and parameters came inline).
     function Invoke-Bootstrap($Invocation, [string]$Canary) {
         $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
         foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand', $Invocation.encodedCommand) { $psi.ArgumentList.Add($a) }
@@ -85,38 +87,53 @@ $out
 '@
         $cases = @(
             @{ script = $all; params = $values }
+            @{ script = $all; params = $values; inline = $false }
             @{ script = $script:EchoScript; params = @{ Value = 'typed param() binding' } }
             @{ script = "`$a = 1`nthrow 'boom on line two'"; params = @{} }
             @{ script = "`$a = (1 +`n"; params = @{} }
             @{ script = "Write-Host 'before'`nexit 7"; params = @{} }
+            @{ script = "Write-Host 'before'`nexit 7"; params = @{}; inline = $false }
         )
         $script:Inv = Get-Invocation $cases
         $script:Canary = Join-Path $script:CanaryDir 'hostile'
-        $script:HostileRun = Invoke-Bootstrap $script:Inv[0] $script:Canary
-        $script:HostileResult = Get-Marker $script:HostileRun 'RESULT'
+        # The same hostile values both ways: inline in the command line, and on stdin.
+        $script:HostileRuns = @(
+            Invoke-Bootstrap $script:Inv[0] $script:Canary
+            Invoke-Bootstrap $script:Inv[1] $script:Canary
+        )
+        $script:HostileResults = @($script:HostileRuns | ForEach-Object { Get-Marker $_ 'RESULT' })
     }
 
-    It 'returns one RESULT line and exit code 0' {
-        $script:HostileRun.ExitCode | Should -Be 0
-        $script:HostileResult | Should -Not -BeNullOrEmpty
+    It 'travels inline when it fits, on stdin when told to' {
+        $script:Inv[0].inline | Should -BeTrue
+        $script:Inv[0].stdin | Should -BeNullOrEmpty
+        $script:Inv[1].inline | Should -BeFalse
+        $script:Inv[1].stdin | Should -Not -BeNullOrEmpty
     }
 
-    It '<Name>: arrives byte for byte and runs nothing' -ForEach $script:Hostile {
+    It 'returns one RESULT line and exit code 0, both ways' {
+        $script:HostileRuns.ExitCode | Should -Be @(0, 0)
+        $script:HostileResults.Count | Should -Be 2
+    }
+
+    It '<Name>: arrives byte for byte and runs nothing, both ways' -ForEach $script:Hostile {
         $key = ($script:HostileValues.GetEnumerator() | Where-Object { $_.Value -ceq $Value } | Select-Object -First 1).Key
-        $got = $script:HostileResult.$key
-        $got.value | Should -BeExactly $Value
-        $got.echoed | Should -BeExactly "[$Value]"
-        $got.hex | Should -BeExactly ([BitConverter]::ToString([Text.Encoding]::UTF8.GetBytes($Value)))
+        foreach ($result in $script:HostileResults) {
+            $got = $result.$key
+            $got.value | Should -BeExactly $Value
+            $got.echoed | Should -BeExactly "[$Value]"
+            $got.hex | Should -BeExactly ([BitConverter]::ToString([Text.Encoding]::UTF8.GetBytes($Value)))
+        }
         Test-Path -LiteralPath $script:Canary | Should -BeFalse
     }
 
     It 'binds parameters through the script''s own param() block' {
-        $run = Invoke-Bootstrap $script:Inv[1] (Join-Path $script:CanaryDir 'typed')
+        $run = Invoke-Bootstrap $script:Inv[2] (Join-Path $script:CanaryDir 'typed')
         (Get-Marker $run 'RESULT').value | Should -BeExactly 'typed param() binding'
     }
 
     It 'reports a terminating error with its line, and exits 1' {
-        $run = Invoke-Bootstrap $script:Inv[2] (Join-Path $script:CanaryDir 'error')
+        $run = Invoke-Bootstrap $script:Inv[3] (Join-Path $script:CanaryDir 'error')
         $run.ExitCode | Should -Be 1
         $e = Get-Marker $run 'ERROR'
         $e.kind | Should -Be 'runtime'
@@ -126,16 +143,27 @@ $out
     }
 
     It 'reports a parse error as such, before running anything' {
-        $run = Invoke-Bootstrap $script:Inv[3] (Join-Path $script:CanaryDir 'parse')
+        $run = Invoke-Bootstrap $script:Inv[4] (Join-Path $script:CanaryDir 'parse')
         $run.ExitCode | Should -Be 1
         (Get-Marker $run 'ERROR').kind | Should -Be 'parse'
     }
 
-    It 'a script that calls exit: START was printed, no RESULT, its exit code' {
-        $run = Invoke-Bootstrap $script:Inv[4] (Join-Path $script:CanaryDir 'exit')
+    It 'a script that calls exit: START was printed, no RESULT, its exit code (<Way>)' -ForEach @(
+        @{ Way = 'inline'; Index = 5 }
+        @{ Way = 'stdin'; Index = 6 }
+    ) {
+        $run = Invoke-Bootstrap $script:Inv[$Index] (Join-Path $script:CanaryDir "exit-$Way")
         $run.ExitCode | Should -Be 7
         $run.Stdout | Should -Match ([regex]::Escape("##WINRM-START:$($run.Nonce)"))
         $run.Stdout | Should -Match 'before'
         Get-Marker $run 'RESULT' | Should -BeNullOrEmpty
+    }
+
+    It 'prints nothing of its own before the script ends (so one Receive can bring the whole result)' {
+        $run = Invoke-Bootstrap $script:Inv[2] (Join-Path $script:CanaryDir 'quiet')
+        $lines = @($run.Stdout -split "`r?`n" | Where-Object { $_ })
+        $lines.Count | Should -Be 2
+        $lines[0] | Should -BeExactly "##WINRM-START:$($run.Nonce)"
+        $lines[1] | Should -Match "^##WINRM-RESULT:$($run.Nonce):"
     }
 }

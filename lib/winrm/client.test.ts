@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { TestPki } from './certs.test-helper';
@@ -7,7 +8,7 @@ import {
   FakeWinrmServer,
   type FakeServerOptions,
   closersPerTest,
-  decodePowerShellStdin,
+  decodePowerShellRun,
   resultStdout,
 } from './fake-server.test-helper';
 import {
@@ -338,11 +339,11 @@ describe('errors a DBA can act on', () => {
 });
 
 describe('PowerShell through the client', () => {
-  it('sends the bootstrap, the script and JSON parameters on stdin; decodes the result and CLIXML warnings', async () => {
-    let seen: { script: string; params: unknown } | undefined;
+  it('sends a small script and its JSON parameters inline in the Command (no Send); decodes the result and CLIXML warnings', async () => {
+    let seen: { script: string; params: unknown; inline: boolean } | undefined;
     const { fake, client } = await setup({
       onCommand: (cmd) => {
-        seen = decodePowerShellStdin(cmd.stdin);
+        seen = decodePowerShellRun(cmd.commandLine, cmd.stdin);
         return () => ({
           stdout: resultStdout(cmd.commandLine, { nodes: ['SQLNODE1', 'SQLNODE2'] }, 'Loading…'),
           stderr:
@@ -361,10 +362,50 @@ describe('PowerShell through the client', () => {
     expect(seen).toEqual({
       script: 'param($Cluster) Get-ClusterNode -Cluster $Cluster',
       params: { Cluster: 'SQLCLUSTER' },
+      inline: true,
     });
     const command = fake.ops('command')[0];
+    // Compressed and encoded, never as text.
     expect(command?.xml).not.toContain('SQLCLUSTER');
-    expect(command?.options.WINRS_CONSOLEMODE_STDIN).toBe('FALSE');
+    expect(command?.options.WINRS_CONSOLEMODE_STDIN).toBe('TRUE');
+    expect(fake.ops('send')).toHaveLength(0);
+    // Create, Command, one Receive (this fake answers with the result and Done at once), Signal;
+    // on the reused shell, Command, Receive, Signal.
+    expect(r.stats?.requests).toBe(4);
+    const again = await client.runPowerShell('param($Cluster) Get-ClusterNode -Cluster $Cluster', {
+      params: { Cluster: 'SQLCLUSTER' },
+    });
+    expect(again.stats?.requests).toBe(3);
+  });
+
+  it('sends the script and parameters on stdin (Send) when a parameter is secret or the script is long', async () => {
+    const seen: { script: string; params: unknown; inline: boolean }[] = [];
+    const { fake, client } = await setup({
+      onCommand: (cmd) => {
+        seen.push(decodePowerShellRun(cmd.commandLine, cmd.stdin));
+        return () => ({ stdout: resultStdout(cmd.commandLine, 'ok'), exitCode: 0 });
+      },
+    });
+    await client.runPowerShell('param($Password) Set-Thing $Password', {
+      params: { Password: 'S3cr3t-Value' },
+    });
+    await client.runPowerShell('param($Login) Set-Thing $Login', {
+      params: { Login: 'plain-looking' },
+      secrets: ['plain-looking'],
+    });
+    const long = Array.from({ length: 400 }, (_, i) => `$v${i} = '${randomUUID()}'`).join('\n');
+    await client.runPowerShell(long);
+    expect(seen.map((s) => s.inline)).toEqual([false, false, false]);
+    expect(seen[0]?.params).toEqual({ Password: 'S3cr3t-Value' });
+    expect(seen[2]?.script).toBe(long);
+    const commands = fake.ops('command');
+    expect(commands.map((c) => c.options.WINRS_CONSOLEMODE_STDIN)).toEqual([
+      'FALSE',
+      'FALSE',
+      'FALSE',
+    ]);
+    for (const c of commands) expect(c.xml).not.toContain('S3cr3t');
+    expect(fake.ops('send').length).toBeGreaterThanOrEqual(3);
   });
 
   it('testConnection reports every layer, the certificate and the PowerShell version', async () => {

@@ -1,8 +1,8 @@
 /**
  * The WinRS client for one host. One shell is created lazily and reused by every command;
  * commands run one at a time (one authenticated connection, and a blocking Receive would hold
- * it anyway), each as Command → Send (stdin) → Receive… → Signal(terminate). The shell is deleted
- * after `shellIdleMs` without commands and on close(). Whenever a command ends abnormally
+ * it anyway), each as Command → [Send (stdin)] → Receive… → Signal(terminate). The shell is
+ * deleted after `shellIdleMs` without commands and on close(). Whenever a command ends abnormally
  * (deadline, AbortSignal, error), the process is terminated and the shell deleted, so nothing is
  * left running on the server; the next command opens a fresh shell.
  */
@@ -252,7 +252,8 @@ class Client implements WinrmClient {
     const params = options.params ?? {};
     const secrets = [...(options.secrets ?? []), ...secretValues(params)];
     const exe: PowerShellExe = this.#o.powershell;
-    const inv = buildInvocation(script, params, exe);
+    // Secrets never ride on a command line (visible to local admins and to process auditing).
+    const inv = buildInvocation(script, params, exe, { inline: secrets.length === 0 });
     const out = await this.#run(inv.commandLine, inv.stdin, options, secrets);
     try {
       const result = interpretOutput(
@@ -409,7 +410,8 @@ class Client implements WinrmClient {
         ...(sinks.onStdout ? { onStdout: sinks.onStdout } : {}),
         ...(sinks.onStderr ? { onStderr: sinks.onStderr } : {}),
       });
-      // Release the finished command on the server, as pywinrm's cleanup_command does.
+      // Release the finished command on the server. Not optional: MS-WSMV 3.1.4.14 says a final
+      // Signal MUST be issued after all stream data was received (pywinrm's cleanup_command).
       await terminateCommand(ctx, shellId, commandId, AbortSignal.timeout(CLEANUP_BUDGET_MS)).catch(
         () => undefined,
       );

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import { inflateRawSync } from 'node:zlib';
 import { afterEach, beforeAll } from 'vitest';
 import { testPki, type TestPki } from './certs.test-helper';
 import {
@@ -422,6 +423,34 @@ export function decodePowerShellStdin(stdin: Buffer): { script: string; params: 
     script: Buffer.from(s ?? '', 'base64').toString('utf8'),
     params: JSON.parse(Buffer.from(p ?? '', 'base64').toString('utf8')) as unknown,
   };
+}
+
+/**
+ * The script and parameters of a runPowerShell that travelled inline: the runner, script and
+ * JSON parameters, NUL-separated and raw-DEFLATEd in the -EncodedCommand stub. Null when the
+ * command line carries no such blob (they went on stdin).
+ */
+export function decodeInlinePowerShell(
+  commandLine: string,
+): { runner: string; script: string; params: unknown } | null {
+  const encoded = /-EncodedCommand (\S+)/.exec(commandLine)?.[1] ?? '';
+  const text = Buffer.from(encoded, 'base64').toString('utf16le');
+  const blob = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(text)?.[1];
+  if (!blob) return null;
+  const [runner = '', script = '', json = 'null'] = inflateRawSync(Buffer.from(blob, 'base64'))
+    .toString('utf8')
+    .split('\0');
+  return { runner, script, params: JSON.parse(json) as unknown };
+}
+
+/** What a runPowerShell sent, wherever it travelled (inline in the command line, or stdin). */
+export function decodePowerShellRun(
+  commandLine: string,
+  stdin: Buffer,
+): { script: string; params: unknown; inline: boolean } {
+  const inline = decodeInlinePowerShell(commandLine);
+  if (inline) return { script: inline.script, params: inline.params, inline: true };
+  return { ...decodePowerShellStdin(stdin), inline: false };
 }
 
 /** The nonce the bootstrap on the command line carries (what a real run would print). */

@@ -97,8 +97,10 @@ export interface CommandStats {
 
 export interface RunPowerShellOptions<T> extends RunOptions {
   /**
-   * Parameters, sent as JSON on stdin: the script sees them as $Params and, splatted, through
-   * its param() block. String values under keys that look like passwords are scrubbed from errors.
+   * Parameters, sent as JSON (inline with the script in the Command when both fit the command
+   * line, else on stdin; always on stdin when one is secret: under a password-like key or listed
+   * in `secrets`): the script sees them as $Params and, splatted, through its param() block.
+   * String values under keys that look like passwords are scrubbed from errors.
    */
   params?: ScriptParams;
   /** Validates the script's result. */

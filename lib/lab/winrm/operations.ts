@@ -77,7 +77,8 @@ export async function handleOperation(req: WsmanRequest, ctx: OperationContext):
   if (req.operationTimeoutMs !== undefined && req.operationTimeoutMs > ctx.maxTimeoutMs) {
     throw unsupportedTimeoutFault(ctx.maxTimeoutMs);
   }
-  const envelopeSize = req.maxEnvelopeSize ?? ctx.serviceEnvelopeSize;
+  // MS-WSMV 3.1.4.1.7: MaxEnvelopeSizekb applies when the client names no size or a larger one.
+  const envelopeSize = Math.min(req.maxEnvelopeSize ?? Infinity, ctx.serviceEnvelopeSize);
   if (envelopeSize < MIN_ENVELOPE_SIZE) throw envelopeTooSmallFault();
 
   let body: string;

@@ -251,6 +251,34 @@ describe('WinRS operations (raw HTTPS + Basic)', () => {
     await post(ACTIONS.delete, { shellId });
   });
 
+  it('a MaxEnvelopeSize above MaxEnvelopeSizekb is capped to it (MS-WSMV 3.1.4.1.7)', async () => {
+    const shellId = await create();
+    const commandId = await command(shellId, 'big');
+    const payload = Buffer.alloc(200_000, 'klmnopqrst');
+    lastRun().stdout.write(payload);
+    lastRun().finish(0);
+    const parts: Buffer[] = [];
+    const sizes: number[] = [];
+    for (let done = false; !done && sizes.length < 20;) {
+      const res = await post(ACTIONS.receive, {
+        shellId,
+        maxEnvelopeSize: 10 * 1024 * 1024,
+        body: receiveBody(commandId),
+      });
+      expect(res.status).toBe(200);
+      sizes.push(res.body.length);
+      for (const m of res.text.matchAll(/<rsp:Stream Name="stdout"[^>]*>([^<]*)</g)) {
+        parts.push(Buffer.from(m[1] ?? '', 'base64'));
+      }
+      done = res.text.includes('CommandState/Done');
+    }
+    // This host's MaxEnvelopeSizekb is 64: ~267 KB of base64 needs at least 5 answers of ≤ 64 KiB.
+    expect(sizes.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(64 * 1024);
+    expect(Buffer.concat(parts).equals(payload)).toBe(true);
+    await post(ACTIONS.delete, { shellId });
+  });
+
   it('Send feeds stdin (End="true" closes it); Signal ctrl_c ends the command with STATUS_CONTROL_C_EXIT', async () => {
     const shellId = await create();
     const commandId = await command(shellId, 'reads stdin');

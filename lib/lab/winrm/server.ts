@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import forge from 'node-forge';
 import { tlsServerEndPoint } from '../../winrm/ntlm';
 import type { AuthPolicy } from './auth';
@@ -41,6 +42,29 @@ function listen(
       resolve({ host: address.address, port: address.port });
     });
   });
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Serves keep-alive requests over TLS in order, as HTTP.sys does, however the client splits them.
+ *
+ * Node's HTTP server hands the socket's native handle straight to its parser. When a request's
+ * headers arrive while the previous response is still being written (its 'drain' not yet seen),
+ * it stops reading and pauses the parser until the write completes. Over plain TCP that holds.
+ * Over TLS it does not: the TLS layer keeps delivering every record it already decrypted from
+ * the same TCP read (TLSWrap's ClearOut loop ignores the stop), so a request body sent as a
+ * second record, as Python's http.client/urllib3 (hence pywinrm) sends it, reaches the paused
+ * parser, which fails with HPE_PAUSED, and the server drops the connection without an answer
+ * (pywinrm: "RemoteDisconnected"), typically after a large Receive answer.
+ *
+ * A 'data' listener makes Node's server read the socket as a stream instead (it "unconsumes"
+ * the handle): then pausing is the stream's, and what TLS delivers meanwhile is buffered and
+ * parsed once the response has drained. The listener itself does nothing; Node's own listener
+ * feeds the parser.
+ */
+function readThroughStream(socket: TLSSocket): void {
+  socket.on('data', ignore);
 }
 
 /** Stops accepting connections and drops the open ones (idle and in-flight). */
@@ -121,6 +145,7 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
           createRequestHandler(listener),
         ),
       );
+      server.on('secureConnection', readThroughStream);
       addresses.https = await listen(server, options.https.port, options.https.host ?? LOOPBACK);
       bound.set(server, addresses.https);
     }
