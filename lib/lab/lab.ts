@@ -108,6 +108,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     sql: () => ref.engine,
     masterDnsName: topology.masterDns,
     masterPort: ports.get('master-endpoint') || undefined,
+    accounts: [{ domain: LAB_DOMAIN, name: 'wizard', password: windowsPassword }],
   });
   const winrmServers = new Map<string, WinrmServer>();
   for (const host of [...topology.masters, ...topology.workers]) {

@@ -35,6 +35,11 @@ export async function startWindowsSide(opts: {
   sql: () => LabSqlEngine;
   masterDnsName: string;
   masterPort?: number;
+  /**
+   * Domain accounts besides the scenario's: the wizard's own WinRM account, which Task Scheduler
+   * must know to run a task as it (Register-ScheduledTask checks the password). Kept over resets.
+   */
+  accounts?: { domain: string; name: string; password: string }[];
 }): Promise<WindowsSide> {
   const db = new Database(path.join(opts.stateDir, 'windows.db'));
   db.pragma('journal_mode = WAL');
@@ -43,10 +48,14 @@ export async function startWindowsSide(opts: {
     listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: LAB_LISTENER.ip },
     ...(opts.workers ? { workers: labWorkers(opts.workers) } : {}),
   };
+  const addAccounts = () => {
+    for (const a of opts.accounts ?? []) state.store.addAccount(a.domain, a.name, a.password);
+  };
   const fresh = state.store.hosts().length === 0;
   if (fresh || opts.reset) await state.reset(opts.scenario, scenarioOptions);
   // A kept state from a run with fewer workers: the new ones join as installed, not attached.
   else if (scenarioOptions.workers) await ensureWorkers(state.store, scenarioOptions.workers);
+  addAccounts();
   const api = await createWindowsApi(state, {});
   const executors = new Map<string, PwshExecutor>();
   for (const host of opts.hosts) {
@@ -70,7 +79,10 @@ export async function startWindowsSide(opts: {
       return e;
     },
     physics,
-    reset: (scenario) => state.reset(scenario, scenarioOptions),
+    async reset(scenario) {
+      await state.reset(scenario, scenarioOptions);
+      addAccounts();
+    },
     async close() {
       await physics.close();
       await Promise.allSettled([...executors.values()].map((e) => e.close?.()));

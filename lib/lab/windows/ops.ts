@@ -15,6 +15,7 @@ import type { SessionInfo } from './roles';
 import type { WindowsState } from './state';
 import { WinError } from './errors';
 import { clusterOps } from './ops-cluster';
+import { taskOps } from './ops-tasks';
 import { LAB_DNS_DOMAIN } from './types';
 
 export interface OpContext {
@@ -211,4 +212,5 @@ export const OPS: Record<string, Op> = {
   },
 
   ...clusterOps,
+  ...taskOps,
 };

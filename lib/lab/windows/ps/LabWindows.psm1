@@ -30,7 +30,7 @@ enum ClusterNodeState { Unknown = -1; Up = 0; Down = 1; Paused = 2; Joining = 3 
 enum ClusterGroupState { Unknown = -1; Online = 0; Offline = 1; Failed = 2; PartialOnline = 3; Pending = 4 }
 enum ClusterResourceState { Unknown = -1; Inherited = 0; Initializing = 1; Online = 2; Offline = 3; Failed = 4; Pending = 128; OnlinePending = 129; OfflinePending = 130 }
 
-foreach ($part in 'Bridge', 'Types', 'Features', 'Services', 'Cim', 'Certificates', 'Netsh', 'Cluster', 'Network', 'Registry', 'Proxies') {
+foreach ($part in 'Bridge', 'Types', 'Features', 'Services', 'Cim', 'Certificates', 'Netsh', 'Cluster', 'Network', 'Registry', 'ScheduledTasks', 'Proxies') {
     . (Join-Path $PSScriptRoot "src/$part.ps1")
 }
 
@@ -41,7 +41,8 @@ $exports = @(
     'Get-Service', 'Start-Service', 'Stop-Service', 'Restart-Service', 'Set-Service',
     'Get-CimInstance', 'Invoke-CimMethod',
     'Import-Certificate', 'Import-PfxCertificate', 'Export-PfxCertificate', 'Export-Certificate', 'New-SelfSignedCertificate',
-    'netsh', 'Resolve-DnsName'
+    'netsh', 'Resolve-DnsName',
+    'New-ScheduledTaskAction', 'Register-ScheduledTask', 'Get-ScheduledTask', 'Get-ScheduledTaskInfo', 'Start-ScheduledTask', 'Unregister-ScheduledTask'
 ) + (Get-LabProxyNames)
 # The FailoverClusters module exists only where RSAT-Clustering-PowerShell is installed.
 if ($session.clusterModule) {

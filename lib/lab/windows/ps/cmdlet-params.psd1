@@ -365,6 +365,90 @@
                 @{ Parameter = 'TcpOnly'; Type = 'SwitchParameter'; Mandatory = $false; Position = 'Named'; Aliases = @() }
             )
         }
+        # ------------------------------------------------------------------ ScheduledTasks
+        @{
+            Command      = 'New-ScheduledTaskAction'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/new-scheduledtaskaction'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/New-ScheduledTaskAction.md'
+            Confirmed    = $false
+            ProductNeeds = @('Execute', 'Argument')
+            Parameters   = @(
+                @{ Parameter = 'Execute'; Type = 'String'; Mandatory = $true; Position = 0; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'Argument'; Type = 'String'; Mandatory = $false; Position = 1; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'WorkingDirectory'; Type = 'String'; Mandatory = $false; Position = 2; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'Id'; Type = 'String'; Mandatory = $false; Position = 'Named'; Aliases = @(); Confirmed = $false }
+            )
+        }
+        @{
+            Command      = 'Register-ScheduledTask'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/register-scheduledtask'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/Register-ScheduledTask.md'
+            Confirmed    = $true
+            ProductNeeds = @('TaskName', 'TaskPath', 'Action', 'User', 'Password', 'RunLevel', 'Force')
+            Note         = 'The lab models the User set only. The page gives Trigger position 3 and Settings position 4 in the User set, the same as User and Password: the lab leaves those two Named.'
+            Parameters   = @(
+                @{ Parameter = 'TaskName'; Type = 'String'; Mandatory = $true; Position = 0; Aliases = @() }
+                @{ Parameter = 'TaskPath'; Type = 'String'; Mandatory = $false; Position = 1; Aliases = @() }
+                @{ Parameter = 'Action'; Type = 'CimInstance[]'; SimType = 'Object[]'; Mandatory = $true; Position = 2; Aliases = @() }
+                @{ Parameter = 'User'; Type = 'String'; Mandatory = $false; Position = 3; Aliases = @() }
+                @{ Parameter = 'Password'; Type = 'String'; Mandatory = $false; Position = 4; Aliases = @() }
+                @{ Parameter = 'RunLevel'; Type = 'RunLevelEnum'; SimType = 'String'; Mandatory = $false; Position = 7; Aliases = @(); Values = @('Limited', 'Highest') }
+                @{ Parameter = 'Description'; Type = 'String'; Mandatory = $false; Position = 8; Aliases = @() }
+                @{ Parameter = 'Trigger'; Type = 'CimInstance[]'; SimType = 'Object[]'; Mandatory = $false; Position = 3; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'Settings'; Type = 'CimInstance'; SimType = 'Object'; Mandatory = $false; Position = 4; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'Force'; Type = 'SwitchParameter'; Mandatory = $false; Position = 'Named'; Aliases = @() }
+            )
+        }
+        @{
+            Command      = 'Start-ScheduledTask'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/start-scheduledtask'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/Start-ScheduledTask.md'
+            Confirmed    = $true
+            ProductNeeds = @('TaskName', 'TaskPath')
+            Parameters   = @(
+                @{ Parameter = 'TaskName'; Type = 'String'; Mandatory = $true; Position = 0; Aliases = @() }
+                @{ Parameter = 'TaskPath'; Type = 'String'; Mandatory = $false; Position = 1; Aliases = @() }
+            )
+        }
+        @{
+            Command      = 'Get-ScheduledTask'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/get-scheduledtask'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/Get-ScheduledTask.md'
+            Confirmed    = $false
+            ProductNeeds = @('TaskName', 'TaskPath')
+            Parameters   = @(
+                @{ Parameter = 'TaskName'; Type = 'String[]'; Mandatory = $false; Position = 0; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'TaskPath'; Type = 'String[]'; Mandatory = $false; Position = 1; Aliases = @(); Confirmed = $false }
+            )
+        }
+        @{
+            Command      = 'Get-ScheduledTaskInfo'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/get-scheduledtaskinfo'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/Get-ScheduledTaskInfo.md'
+            Confirmed    = $false
+            ProductNeeds = @('TaskName', 'TaskPath')
+            Parameters   = @(
+                @{ Parameter = 'TaskName'; Type = 'String'; Mandatory = $false; Position = 0; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'TaskPath'; Type = 'String'; Mandatory = $false; Position = 1; Aliases = @(); Confirmed = $false }
+            )
+        }
+        @{
+            Command      = 'Unregister-ScheduledTask'
+            Module       = 'ScheduledTasks'
+            Docs         = 'https://learn.microsoft.com/powershell/module/scheduledtasks/unregister-scheduledtask'
+            Source       = 'MicrosoftDocs/windows-powershell-docs docset/winserver2022-ps/scheduledtasks/Unregister-ScheduledTask.md'
+            Confirmed    = $false
+            ProductNeeds = @('TaskName', 'TaskPath')
+            Parameters   = @(
+                @{ Parameter = 'TaskName'; Type = 'String[]'; SimType = 'String'; Mandatory = $false; Position = 0; Aliases = @(); Confirmed = $false }
+                @{ Parameter = 'TaskPath'; Type = 'String[]'; SimType = 'String'; Mandatory = $false; Position = 1; Aliases = @(); Confirmed = $false }
+            )
+        }
         # ------------------------------------------------------------------ FailoverClusters
         @{
             Command      = 'Get-Cluster'
