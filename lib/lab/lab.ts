@@ -157,6 +157,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       faults.latencyMs = 0;
       for (const w of winrmServers.values()) {
         w.failNextRequests(0, 500);
+        w.setLatency(0);
         await w.up();
       }
       return { ok: true, scenario: next };
@@ -191,7 +192,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       const ms = Number(body.ms);
       if (!Number.isFinite(ms) || ms < 0 || ms > 10_000)
         throw new ControlError(400, 'ms must be 0 to 10000');
+      // Every request of either protocol waits this long: SQL batches and RPCs, and WinRM requests.
       faults.latencyMs = ms;
+      for (const w of winrmServers.values()) w.setLatency(ms);
       return { ok: true };
     },
     'POST /faults': (body) => {

@@ -21,6 +21,28 @@ afterAll(async () => {
 const ECHO = 'cmd /c echo x';
 
 describe('faults injected through the control API', () => {
+  it('latency: every WinRM request waits the injected time, and none once it is cleared', async () => {
+    const c = t.client('SQLNODE1', 'https-basic');
+    try {
+      await c.runCommand(ECHO); // the shell exists: each command is now Command, Receive, Signal
+      const before = ((await t.control('/state')).winrm as Record<string, { requests: number }>).SQLNODE1!.requests;
+      await t.control('/latency', { ms: 300 });
+      const started = Date.now();
+      expect((await c.runCommand(ECHO)).stdout).toBe('x\r\n');
+      const took = Date.now() - started;
+      const trips = ((await t.control('/state')).winrm as Record<string, { requests: number }>).SQLNODE1!.requests - before;
+      // A lower bound only: each round trip waited at least the injected 300 ms.
+      expect(took).toBeGreaterThanOrEqual(trips * 300);
+      await t.control('/latency', { ms: 0 });
+      const again = Date.now();
+      await c.runCommand(ECHO);
+      expect(Date.now() - again).toBeLessThan(trips * 300 + 5000);
+    } finally {
+      await t.control('/latency', { ms: 0 });
+      await c.close();
+    }
+  });
+
   it('host down: TCP_REFUSED, reported by /state; back up, the same client works again', async () => {
     const c = t.client('SQLNODE2', 'http-ntlm');
     try {

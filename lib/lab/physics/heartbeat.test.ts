@@ -75,6 +75,29 @@ describe('master heartbeat into SSISDB', () => {
     expect(resolveSqlName(lab.engine, 'SQLNODE1\\SSIS')).toMatchObject({ ok: false });
   });
 
+  it('the master writes its own LAST_ONLINE_TIME and MACHINE_NAME, and stops when its login is missing on the new primary', async () => {
+    lab = await physicsLab('half-done');
+    grantMasterLogin(lab, ['SQLNODE1']);
+    writeMasterSettings(lab, 'SQLNODE1', LISTENER_NAME);
+    const props = () => {
+      const ssisdb = lab!.engine.st.database('SQLNODE1', 'SSISDB')!;
+      return { at: lab!.engine.st.masterProperty(ssisdb.content_id, 'LAST_ONLINE_TIME'), machine: lab!.engine.st.masterProperty(ssisdb.content_id, 'MACHINE_NAME') };
+    };
+    await lab.physics.tick();
+    expect(lab.physics.state().masterHeartbeat).toEqual({ ok: true, instance: 'SQLNODE1' });
+    const first = props();
+    expect(first.machine).toBe('SQLNODE1');
+    expect(first.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await new Promise((r) => setTimeout(r, 5));
+    await lab.physics.tick();
+    expect(props().at).not.toBe(first.at);
+
+    // After a failover the listener leads to SQLNODE2, where the domain account has no login.
+    lab.engine.failover(LAB_AG, 'SQLNODE2');
+    await lab.physics.tick();
+    expect(lab.physics.state().masterHeartbeat).toMatchObject({ ok: false, message: expect.stringMatching(/SQLNODE2.*18456/) });
+  });
+
   it('a virtual service account reaches a remote SQL Server as the computer account', () => {
     expect(sqlIdentity('NT Service\\SSISScaleOutMaster160', 'SQLNODE2', 'SQLNODE1')).toBe('LAB\\SQLNODE2$');
     expect(sqlIdentity('NT Service\\SSISScaleOutMaster160', 'SQLNODE1', 'SQLNODE1')).toBe('NT Service\\SSISScaleOutMaster160');

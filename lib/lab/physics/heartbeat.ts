@@ -28,11 +28,13 @@ export function sqlIdentity(serviceAccount: string, serviceHost: string, sqlHost
   return `${LAB_DOMAIN}\\${serviceHost.toUpperCase()}$`;
 }
 
-export function writeHeartbeat(
-  engine: LabSqlEngine,
-  master: { ownerNode: string; sqlServerName: string | undefined; serviceAccount: string; checkLogin: boolean },
-  worker: HeartbeatInput,
-): HeartbeatResult {
+export type MasterIdentity = { ownerNode: string; sqlServerName: string | undefined; serviceAccount: string; checkLogin: boolean };
+
+/**
+ * Writes into SSISDB as the master does: through the SqlServerName of its own settings file,
+ * signed in with its service account; `write` runs on the instance reached.
+ */
+function asMaster(engine: LabSqlEngine, master: MasterIdentity, what: string, write: (instance: string) => void): HeartbeatResult {
   if (!master.sqlServerName) return { ok: false, message: `MasterSettings.config on ${master.ownerNode} has no SqlServerName.` };
   const target = resolveSqlName(engine, master.sqlServerName, master.ownerNode);
   if (!target.ok) return target;
@@ -48,15 +50,26 @@ export function writeHeartbeat(
     engine.disconnect(auth.session);
   }
   try {
-    engine.registerWorker(target.instance, {
+    write(target.instance);
+    return { ok: true, instance: target.instance };
+  } catch (e) {
+    if (!(e instanceof SqlError)) throw e;
+    return { ok: false, message: `The master on ${master.ownerNode} could not write ${what} through ${where}: Msg ${e.number}: ${e.message}` };
+  }
+}
+
+export function writeHeartbeat(engine: LabSqlEngine, master: MasterIdentity, worker: HeartbeatInput): HeartbeatResult {
+  return asMaster(engine, master, 'the heartbeat', (instance) =>
+    engine.registerWorker(instance, {
       id: worker.agentId,
       machineName: worker.machineName,
       displayName: worker.displayName,
       userAccount: worker.userAccount,
-    });
-    return { ok: true, instance: target.instance };
-  } catch (e) {
-    if (!(e instanceof SqlError)) throw e;
-    return { ok: false, message: `The master on ${master.ownerNode} could not write the heartbeat through ${where}: Msg ${e.number}: ${e.message}` };
-  }
+    }),
+  );
+}
+
+/** The master's own heartbeat: LAST_ONLINE_TIME and MACHINE_NAME in catalog.master_properties. */
+export function writeMasterOnline(engine: LabSqlEngine, master: MasterIdentity): HeartbeatResult {
+  return asMaster(engine, master, 'LAST_ONLINE_TIME', (instance) => engine.masterOnline(instance, master.ownerNode));
 }

@@ -11,7 +11,7 @@ import type { LabSqlEngine } from '@/lib/lab/sql/engine';
 import { WORKER_SERVICE, type WindowsState } from '@/lib/lab/windows';
 
 import { startMasterEndpoint } from './endpoint';
-import { writeHeartbeat } from './heartbeat';
+import { writeHeartbeat, writeMasterOnline, type HeartbeatResult } from './heartbeat';
 import { checkLogging } from './logging';
 import { viewMaster, type MasterView } from './master';
 import type { LoggingCheck, MasterEndpointState, WorkerOutcome } from './types';
@@ -42,7 +42,7 @@ export interface Physics {
   masterEndpoint(): { host: string; port: number } | null;
   /** Reconciles the listener with the state, then runs one heartbeat for every worker. */
   tick(): Promise<void>;
-  state(): { master: MasterEndpointState; workers: WorkerOutcome[]; logging: LoggingCheck };
+  state(): { master: MasterEndpointState; masterHeartbeat: HeartbeatResult | null; workers: WorkerOutcome[]; logging: LoggingCheck };
   workers(): WorkerOutcome[];
   loggingWorks(): LoggingCheck;
   close(): Promise<void>;
@@ -60,6 +60,14 @@ export async function startPhysics(opts: PhysicsOptions): Promise<Physics> {
   const { windows, masterDnsName } = opts;
   const view = (): MasterView => viewMaster(windows, masterDnsName);
   const outcomes = new Map<string, WorkerOutcome>();
+  /** The master's own heartbeat on the last tick (null while no master serves). */
+  let masterBeat: HeartbeatResult | null = null;
+  const identity = (v: Extract<MasterView, { serving: true }>) => ({
+    ownerNode: v.role.ownerNode,
+    sqlServerName: v.settings?.sqlServerName,
+    serviceAccount: v.serviceAccount,
+    checkLogin: opts.checkMasterLogin ?? true,
+  });
 
   const endpoint = await startMasterEndpoint(
     {
@@ -68,11 +76,7 @@ export async function startPhysics(opts: PhysicsOptions): Promise<Physics> {
       heartbeat: (v, body) => {
         const worker = heartbeatBody(body);
         if (!worker) return { status: 400, body: { error: 'Bad Request' } };
-        const r = writeHeartbeat(
-          opts.sql(),
-          { ownerNode: v.role.ownerNode, sqlServerName: v.settings?.sqlServerName, serviceAccount: v.serviceAccount, checkLogin: opts.checkMasterLogin ?? true },
-          worker,
-        );
+        const r = writeHeartbeat(opts.sql(), identity(v), worker);
         return r.ok ? { status: 200, body: { ok: true, instance: r.instance } } : { status: 500, body: { error: r.message } };
       },
     },
@@ -85,7 +89,10 @@ export async function startPhysics(opts: PhysicsOptions): Promise<Physics> {
     running ??= (async () => {
       try {
         await endpoint.reconcile();
-        const target = { view: view(), port: endpoint.listening ? endpoint.port : null };
+        const v = view();
+        // The master service writes its own heartbeat into SSISDB while it runs.
+        masterBeat = v.serving ? writeMasterOnline(opts.sql(), identity(v)) : null;
+        const target = { view: v, port: endpoint.listening ? endpoint.port : null };
         const hosts = windows.store.hosts().filter((h) => windows.store.service(h.name, WORKER_SERVICE));
         const results = await Promise.all(hosts.map((h) => workerHeartbeat(windows, h.name, target)));
         for (const r of results) outcomes.set(r.host, r);
@@ -118,7 +125,7 @@ export async function startPhysics(opts: PhysicsOptions): Promise<Physics> {
       return view().serving ? { host: '127.0.0.1', port: endpoint.port } : null;
     },
     tick,
-    state: () => ({ master: masterState(), workers: workers(), logging: loggingWorks() }),
+    state: () => ({ master: masterState(), masterHeartbeat: masterBeat, workers: workers(), logging: loggingWorks() }),
     workers,
     loggingWorks,
     async close() {

@@ -201,6 +201,17 @@ export class LabSqlEngine {
     return id;
   }
 
+  /**
+   * The master service's own heartbeat (catalog.master_properties LAST_ONLINE_TIME, MACHINE_NAME),
+   * written through the instance its SqlServerName reaches. The real text format of
+   * LAST_ONLINE_TIME is not documented: the lab writes datetimeoffset text.
+   */
+  masterOnline(instance: string, machineName: string): void {
+    const content = this.writableSsisdb(instance);
+    this.st.setMasterProperty(content, 'LAST_ONLINE_TIME', nowIso());
+    this.st.setMasterProperty(content, 'MACHINE_NAME', machineName);
+  }
+
   workerHeartbeat(instance: string, workerId: string): void {
     const content = this.writableSsisdb(instance);
     this.db.prepare('UPDATE lab_ssis_worker_agents SET LastOnlineTime = ? WHERE content_id = ? AND WorkerAgentId = ?').run(nowIso(), content, workerId.toUpperCase());

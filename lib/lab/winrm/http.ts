@@ -30,6 +30,8 @@ export interface ServiceSettings {
    * answer with instead (an injected fault), or null.
    */
   admit(): number | null;
+  /** Injected network latency per request (the control API's POST /latency), in ms. */
+  latencyMs?(): number;
 }
 
 export interface Listener {
@@ -126,6 +128,8 @@ export function createRequestHandler(listener: Listener) {
     }
 
     const injected = service.admit();
+    const delay = service.latencyMs?.() ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     if (injected !== null) return empty(res, injected);
 
     const outcome = authenticate(policy, connectionAuth(req.socket), req.headers.authorization);

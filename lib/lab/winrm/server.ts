@@ -91,6 +91,7 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
   const store = new ShellStore({ maxShellsPerUser: options.maxShellsPerUser ?? 30 });
   let requests = 0;
   const injected = { count: 0, status: 500 };
+  let latency = 0;
   const service: ServiceSettings = {
     admit() {
       requests++;
@@ -98,6 +99,7 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
       injected.count--;
       return injected.status;
     },
+    latencyMs: () => latency,
     hostName: options.hostName,
     store,
     executor: options.executor,
@@ -190,6 +192,10 @@ export async function createWinrmServer(options: WinrmServerOptions): Promise<Wi
       if (!down) return;
       for (const [server, a] of bound) if (!server.listening) await listen(server, a.port, a.host);
       down = false;
+    },
+    setLatency(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error('latency must be 0 or more ms');
+      latency = ms;
     },
     failNextRequests(count, status) {
       if (!Number.isInteger(count) || count < 0) throw new Error('count must be a whole number');

@@ -118,6 +118,8 @@ export interface WinrmServer {
    * unavailable (503).
    */
   failNextRequests(count: number, status: number): void;
+  /** Delays every request by this many ms (simulated network latency); 0 = none. */
+  setLatency(ms: number): void;
   /** Kills every running command's process (as if pwsh died): commands end with exit code 1. */
   killProcesses(): number;
   /** Stops listening, drops connections and kills every running command. */
