@@ -9,6 +9,7 @@ import { applyEdits } from '@/lib/settings';
 import type { StepContext } from '@/lib/steps/context';
 import { sha256 } from '../master-shared/analyse';
 import { OP, targetValue } from './checks';
+import { applyLoginOp } from './login-ops';
 import { configEnv, masterHosts } from './probe';
 import { readConfigNode } from './read';
 
@@ -51,6 +52,8 @@ async function restart(ctx: StepContext, host: string, run: ApplyContext): Promi
 export async function apply(ctx: StepContext, op: Operation, run: ApplyContext): Promise<string> {
   const m = /^([a-z-]+)@([A-Za-z0-9-]{1,15})$/.exec(op.id);
   const host = m ? masterHosts(ctx).find((h) => h.toUpperCase() === m[2]!.toUpperCase()) : undefined;
+  const login = applyLoginOp(ctx, op, host, run);
+  if (login) return login;
   if (!m || !host) throw new Error(`Not an operation of the config step: ${op.id}`);
   if (m[1] === OP.settings) return writeSqlServerName(ctx, host, run);
   if (m[1] === OP.restart) return restart(ctx, host, run);

@@ -4,6 +4,8 @@ import { exampleInventory } from '@/lib/inventory/example';
 import { serviceNames } from '@/lib/inventory/schema';
 import { masterSettingsXml } from '@/lib/lab/windows/hostfiles';
 import { configChecks, pointsAtListener } from './checks';
+import { isNtName, loginChecks, upnChecks, userCheck } from './login-checks';
+import type { LoginReading, LoginReadings, UserReading } from './login-read';
 import { plan } from './plan';
 import type { ConfigRead, ConfigReading } from './read';
 
@@ -91,5 +93,84 @@ describe('config plan', () => {
     expect(ops.map((o) => o.id)).toEqual(['sqlservername@SQLNODE1', 'restart@SQLNODE1']);
     expect(ops[0]!.summary).toContain('(was missing)');
     expect(ops[0]!.diff).toContain('+  <SqlServerName>SSISLISTENER,1433</SqlServerName>');
+  });
+});
+
+describe('master account login and SSISDB user', () => {
+  const ACCOUNT = 'LAB\\svc-ssismaster';
+  const SID = Buffer.from('010500000000000515000000AABBCCDD', 'hex');
+  const login = (host: string, disabled = false, name = ACCOUNT): LoginReading => ({ host, ok: true, login: { name, sid: SID, disabled } });
+  const none = (host: string): LoginReading => ({ host, ok: true, login: null });
+  const primary = { ok: true, primary: 'SQLNODE1', why: 'the primary replica of SSISAG' } as const;
+  const checksOf = (logins: LoginReading[], user: UserReading) => {
+    const r: LoginReadings = { account: ACCOUNT, logins, user };
+    return [...loginChecks(r), userCheck(r)];
+  };
+  const member = { ...primary, loginOnPrimary: true, user: { name: ACCOUNT, roles: ['ssis_admin'] } };
+
+  it('passes with an enabled login on every replica (name in any case) and the user in ssis_admin; evidence is what was read', () => {
+    const checks = checksOf([login('SQLNODE1'), login('SQLNODE2', false, 'lab\\SVC-SSISMASTER')], member);
+    expect(checks.map((c) => [c.id, c.status, c.target])).toEqual([
+      ['master-login@SQLNODE1', 'pass', 'SQLNODE1'],
+      ['master-login@SQLNODE2', 'pass', 'SQLNODE2'],
+      ['master-user', 'pass', 'SQLNODE1'],
+    ]);
+    expect(checks[1]!.evidence).toBe('lab\\SVC-SSISMASTER (type U, SID 0x010500000000000515000000AABBCCDD) is enabled on SQLNODE2');
+    expect(checks[2]!.evidence).toBe(`SSISDB user ${ACCOUNT} on SQLNODE1, roles: ssis_admin`);
+    expect(plan(ctx, checks)).toEqual([]);
+  });
+
+  it('creates missing logins, enables a disabled one, then creates the user on the primary, before any settings edit', () => {
+    const checks = [
+      ...checksOf([none('SQLNODE1'), login('SQLNODE2', true)], { ...primary, loginOnPrimary: false, user: null }),
+      ...configChecks([ok('SQLNODE1', read('SQLNODE1')), ok('SQLNODE2', read('SSISLISTENER,1433'))], env),
+    ];
+    expect(checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['master-login@SQLNODE1', 'master-login@SQLNODE2', 'master-user', 'sqlservername@SQLNODE1']);
+    expect(checks[0]!.evidence).toBe(`No Windows login named ${ACCOUNT} in sys.server_principals on SQLNODE1`);
+    expect(checks[1]!.evidence).toContain('is disabled on SQLNODE2');
+    expect(checks[2]!.evidence).toBe(`No login for ${ACCOUNT} on SQLNODE1 (the primary replica of SSISAG), so no SSISDB user maps to it yet`);
+    const ops = plan(ctx, checks);
+    expect(ops.map((o) => [o.id, o.kind, o.target, o.script])).toEqual([
+      ['master-login@SQLNODE1', 'tsql', 'SQLNODE1', `CREATE LOGIN [${ACCOUNT}] FROM WINDOWS;`],
+      ['master-login@SQLNODE2', 'tsql', 'SQLNODE2', `ALTER LOGIN [${ACCOUNT}] ENABLE;`],
+      ['master-user', 'tsql', 'SQLNODE1', `USE [SSISDB];\nCREATE USER [${ACCOUNT}] FOR LOGIN [${ACCOUNT}];\nALTER ROLE [ssis_admin] ADD MEMBER [${ACCOUNT}];`],
+      ['sqlservername@SQLNODE1', 'file-edit', 'SQLNODE1', expect.any(String)],
+      ['restart@SQLNODE1', 'powershell', 'SQLNODE1', expect.any(String)],
+    ]);
+    expect(ops[2]!.summary).toBe(`Create the SSISDB user ${ACCOUNT} for its login and add it to ssis_admin on SQLNODE1 (the primary)`);
+  });
+
+  it('a user mapped to the SID under another name, not in ssis_admin, is only added to the role (by its own name)', () => {
+    const checks = checksOf([login('SQLNODE1'), login('SQLNODE2')], { ...primary, loginOnPrimary: true, user: { name: 'svc_master]x', roles: ['db_datareader'] } });
+    expect(checks[2]!.status).toBe('fail');
+    expect(checks[2]!.evidence).toBe('SSISDB user svc_master]x on SQLNODE1, roles: db_datareader');
+    const ops = plan(ctx, checks);
+    expect(ops.map((o) => [o.id, o.script])).toEqual([['master-user', 'USE [SSISDB];\nALTER ROLE [ssis_admin] ADD MEMBER [svc_master]]x];']]);
+    expect(ops[0]!.summary).toBe('Add the SSISDB user svc_master]x to ssis_admin on SQLNODE1 (the primary)');
+  });
+
+  it('an unreachable instance, or no primary, gives unknown with the error and no operation', () => {
+    const checks = checksOf([{ host: 'SQLNODE1', ok: false, error: 'Login failed for user sa' }, login('SQLNODE2')], { ok: false, primary: null, error: 'No instance holds a writable SSISDB (no primary replica of SSISAG).' });
+    expect(checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      ['master-login@SQLNODE1', 'unknown', 'SQLNODE1 could not be read: Login failed for user sa'],
+      ['master-login@SQLNODE2', 'pass', expect.any(String)],
+      ['master-user', 'unknown', 'No instance holds a writable SSISDB (no primary replica of SSISAG).'],
+    ]);
+    expect(plan(ctx, checks)).toEqual([]);
+    const sqlDown = checksOf([login('SQLNODE1'), login('SQLNODE2')], { ok: false, primary: 'SQLNODE1', error: 'Timeout' });
+    expect(sqlDown[2]!.evidence).toBe('SSISDB on SQLNODE1 could not be read: Timeout');
+  });
+
+  it('a UPN account cannot name a Windows login: unknown checks that say so, no operation', () => {
+    expect(isNtName(ACCOUNT)).toBe(true);
+    expect(isNtName('svc-ssismaster@lab.example')).toBe(false);
+    const checks = upnChecks(['SQLNODE1', 'SQLNODE2'], 'svc-ssismaster@lab.example');
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ['master-login@SQLNODE1', 'unknown'],
+      ['master-login@SQLNODE2', 'unknown'],
+      ['master-user', 'unknown'],
+    ]);
+    expect(checks[0]!.remediation).toContain('DOMAIN\\user');
+    expect(plan(ctx, checks)).toEqual([]);
   });
 });

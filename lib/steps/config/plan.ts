@@ -8,6 +8,7 @@ import type { StepContext } from '@/lib/steps/context';
 import { idAt } from '../master-shared/ids';
 import { showScript } from '../master-shared/op-script';
 import { CHECK, configFactsOf, OP, targetValue, type ConfigFacts } from './checks';
+import { loginOps } from './login-ops';
 import { configEnv, masterHosts } from './probe';
 
 type Ctx = Pick<StepContext, 'inventory' | 'services'>;
@@ -44,7 +45,12 @@ export function restartOp(ctx: Ctx, facts: ConfigFacts): Operation {
   };
 }
 
+/** The master account's logins and SSISDB user first: the edits make the master depend on them. */
 export function plan(ctx: Ctx, checks: Check[]): Operation[] {
+  return [...loginOps(ctx, checks), ...settingsOps(ctx, checks)];
+}
+
+function settingsOps(ctx: Ctx, checks: Check[]): Operation[] {
   return masterHosts(ctx).flatMap((host): Operation[] => {
     const check = checks.find((c) => c.id === idAt(CHECK.sqlServerName, host));
     if (!check || check.status !== 'fail') return [];

@@ -2,6 +2,8 @@ import 'server-only';
 import type { Check } from '@/lib/engine/types';
 import type { StepContext } from '@/lib/steps/context';
 import { configChecks, type ConfigEnv } from './checks';
+import { isNtName, loginChecks, upnChecks, userCheck } from './login-checks';
+import { readMasterLogins } from './login-read';
 import { readConfigNodes } from './read';
 
 export const configEnv = (ctx: Pick<StepContext, 'inventory' | 'services'>): ConfigEnv => ({
@@ -12,7 +14,19 @@ export const configEnv = (ctx: Pick<StepContext, 'inventory' | 'services'>): Con
 
 export const masterHosts = (ctx: Pick<StepContext, 'inventory'>) => ctx.inventory.masters.map((m) => m.hostName);
 
-/** Every master node at once: MasterSettings.config is per node and never replicated. */
+async function loginChecksOf(ctx: StepContext): Promise<Check[]> {
+  const account = ctx.inventory.masterAccount;
+  if (!isNtName(account)) return upnChecks(masterHosts(ctx), account);
+  const r = await readMasterLogins(ctx, account);
+  return [...loginChecks(r), userCheck(r)];
+}
+
+/**
+ * Every master node at once: the master account's login on each replica and its SSISDB user on
+ * the primary (what SqlServerName = listener needs to work), and MasterSettings.config, which is
+ * per node and never replicated.
+ */
 export async function probe(ctx: StepContext): Promise<Check[]> {
-  return configChecks(await readConfigNodes(ctx, masterHosts(ctx)), configEnv(ctx));
+  const [logins, nodes] = await Promise.all([loginChecksOf(ctx), readConfigNodes(ctx, masterHosts(ctx))]);
+  return [...logins, ...configChecks(nodes, configEnv(ctx))];
 }

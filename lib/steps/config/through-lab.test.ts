@@ -12,7 +12,9 @@ import { saveDeployment } from '@/lib/deployments';
 import type { ApplyContext, Check } from '@/lib/engine/types';
 import { inventoryFromLab } from '@/lib/inventory/from-lab';
 import { startLab, type Lab } from '@/lib/lab/lab';
-import { WindowsStore } from '@/lib/lab/windows';
+import { writeHeartbeat } from '@/lib/lab/physics/heartbeat';
+import { viewMaster } from '@/lib/lab/physics/master';
+import { WindowsState, WindowsStore } from '@/lib/lab/windows';
 import { readHostFile } from '@/lib/lab/windows/hostfiles';
 import { closeAllPools } from '@/lib/sql';
 import { createStepContext, type StepContext } from '@/lib/steps/context';
@@ -24,6 +26,13 @@ const SVC = 'SSISScaleOutMaster160';
 const SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\160\\DTS\\Binn\\MasterSettings.config';
 const run: ApplyContext = { log: () => undefined, signal: new AbortController().signal };
 const failing = (checks: Check[]) => checks.filter((c) => c.status !== 'pass').map((c) => c.id);
+const WORKER = { agentId: '0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0', machineName: 'PROBEWORKER', displayName: 'PROBEWORKER', userAccount: 'LAB\\svc-ssisworker' };
+/** One heartbeat as the lab's physics writes it: the role owner's master, through its own SqlServerName, as its service account. */
+function heartbeat() {
+  const v = viewMaster(new WindowsState(winDb, dir), 'SSISMASTER');
+  if (!v.serving) throw new Error(`the master does not serve: ${v.reason}`);
+  return writeHeartbeat(lab.engine, { ownerNode: v.role.ownerNode, sqlServerName: v.settings?.sqlServerName, serviceAccount: v.serviceAccount, checkLogin: true }, WORKER);
+}
 /** Until the lab simulates the ScheduledTasks module, the role cannot be created in it. */
 const labHasTasks = fs.readFileSync(path.join(process.cwd(), 'lib/lab/windows/ps/LabWindows.psm1'), 'utf8').includes("'Register-ScheduledTask'");
 
@@ -54,21 +63,49 @@ afterAll(async () => {
 });
 
 describe('steps 5 and 7 through the lab (WinRM)', () => {
-  it('config: only SQLNODE2 is wrong; its file is edited, nothing restarts (the role runs on SQLNODE1); twice changes nothing', async () => {
+  it('config: the master account has no login; logins, then its SSISDB user, then SQLNODE2\'s file; the heartbeat then works; twice changes nothing', async () => {
+    const account = ctx.inventory.masterAccount;
     const checks = await config.probe(ctx);
-    expect(failing(checks)).toEqual(['sqlservername@SQLNODE2']);
+    expect(failing(checks)).toEqual(['master-login@SQLNODE1', 'master-login@SQLNODE2', 'master-user', 'sqlservername@SQLNODE2']);
+    expect(checks.find((c) => c.id === 'master-login@SQLNODE2')?.evidence).toBe(`No Windows login named ${account} in sys.server_principals on SQLNODE2`);
+    expect(checks.find((c) => c.id === 'master-user')?.evidence).toBe(`No login for ${account} on SQLNODE1 (the primary replica of ${ctx.inventory.agName}), so no SSISDB user maps to it yet`);
     expect(checks.find((c) => c.id === 'sqlservername@SQLNODE1')?.evidence).toContain('SqlServerName = SSISLISTENER,1433');
+    // The master on SQLNODE1 already names the listener, but cannot sign in through it.
+    const refused = heartbeat();
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.message).toContain(`Login failed for user '${account}'`);
+
     const pid1 = store.service('SQLNODE1', SVC)?.processId;
     const ops = config.plan(ctx, checks);
-    expect(ops.map((o) => [o.id, o.kind])).toEqual([['sqlservername@SQLNODE2', 'file-edit']]);
-    expect(ops[0]!.diff).toContain('+  <SqlServerName>SSISLISTENER,1433</SqlServerName>');
-    expect(await config.apply(ctx, ops[0]!, run)).toMatch(/^SQLNODE2: SqlServerName = SSISLISTENER,1433 \(backup .*MasterSettings\.config\..*\.bak\)$/);
+    expect(ops.map((o) => [o.id, o.kind, o.target])).toEqual([
+      ['master-login@SQLNODE1', 'tsql', 'SQLNODE1'],
+      ['master-login@SQLNODE2', 'tsql', 'SQLNODE2'],
+      ['master-user', 'tsql', 'SQLNODE1'],
+      ['sqlservername@SQLNODE2', 'file-edit', 'SQLNODE2'],
+    ]);
+    expect(ops[0]!.script).toBe(`CREATE LOGIN [${account}] FROM WINDOWS;`);
+    expect(ops[2]!.script).toBe(`USE [SSISDB];\nCREATE USER [${account}] FOR LOGIN [${account}];\nALTER ROLE [ssis_admin] ADD MEMBER [${account}];`);
+    const results: string[] = [];
+    for (const op of ops) results.push(String(await config.apply(ctx, op, run)));
+    expect(results.slice(0, 3)).toEqual([`SQLNODE1: created the login ${account}`, `SQLNODE2: created the login ${account}`, `SQLNODE1: created the SSISDB user ${account}, added ${account} to ssis_admin`]);
+    expect(results[3]).toMatch(/^SQLNODE2: SqlServerName = SSISLISTENER,1433 \(backup .*MasterSettings\.config\..*\.bak\)$/);
 
     const after = await config.probe(ctx);
     expect(failing(after)).toEqual([]);
+    expect(after.find((c) => c.id === 'master-user')?.evidence).toBe(`SSISDB user ${account} on SQLNODE1, roles: ssis_admin`);
     expect(config.plan(ctx, after)).toEqual([]);
+    expect(heartbeat()).toEqual({ ok: true, instance: 'SQLNODE1' });
+
+    // Applying every operation again changes nothing.
     const bytes = readHostFile(store, 'SQLNODE2', SETTINGS);
-    expect(await config.apply(ctx, ops[0]!, run)).toBe('SQLNODE2: SqlServerName already SSISLISTENER,1433');
+    const again: string[] = [];
+    for (const op of ops) again.push(String(await config.apply(ctx, op, run)));
+    expect(again).toEqual([
+      `SQLNODE1: the login ${account} already exists and is enabled`,
+      `SQLNODE2: the login ${account} already exists and is enabled`,
+      `SQLNODE1: the SSISDB user ${account} is already in ssis_admin`,
+      'SQLNODE2: SqlServerName already SSISLISTENER,1433',
+    ]);
     expect(readHostFile(store, 'SQLNODE2', SETTINGS)).toEqual(bytes);
     expect(store.service('SQLNODE1', SVC)?.processId).toBe(pid1);
     expect(store.service('SQLNODE2', SVC)?.status).toBe('Stopped');
