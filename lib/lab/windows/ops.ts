@@ -10,7 +10,7 @@ import { strList } from './zod-helpers';
 import { canonicalStore, exportPfx, importCertificate, importPfx, newSelfSigned } from './certops';
 import { listFeatures, installFeatures } from './features';
 import { netsh } from './netsh';
-import { CHANGE_RESULT, changeServiceAccount, requireService, setStartType, startServiceCmdlet, startServiceRaw, stopServiceRaw } from './services';
+import { CHANGE_RESULT, changeServiceAccount, listServices, requireService, setStartType, startServiceCmdlet, startServiceRaw, stopServiceRaw } from './services';
 import type { SessionInfo } from './roles';
 import type { WindowsState } from './state';
 import { WinError } from './errors';
@@ -69,7 +69,7 @@ export const OPS: Record<string, Op> = {
     return { computerName: h.name };
   },
 
-  'service.list': ({ state, host }) => state.store.services(host),
+  'service.list': ({ state, host }) => listServices(state.store, host),
   'service.start': ({ state, host }, a) => startServiceCmdlet(state.store, host, ServiceArgs.parse(a).name),
   'service.stop': ({ state, host }, a) => {
     const { name } = ServiceArgs.parse(a);

@@ -1,5 +1,6 @@
 // Service Control Manager physics: start/stop/startup type/logon account, with the Win32 error
-// codes and Win32_Service method return values Windows gives.
+// codes and Win32_Service method return values Windows gives, and when each service's process
+// started (Win32_Process.CreationDate: a service reads its configuration only when it starts).
 
 import { WinError, WIN32 } from './errors';
 import type { WindowsStore } from './store';
@@ -30,7 +31,39 @@ export function startServiceRaw(store: WindowsStore, host: string, name: string)
   // SCM checks the logon only when it starts the process: a bad password set earlier fails now.
   if (!s.logonValid) throw win32(1069, name);
   nextPid += 4;
-  return store.updateService(host, name, { status: 'Running', processId: nextPid });
+  const started = store.updateService(host, name, { status: 'Running', processId: nextPid });
+  store.setMeta(startKey(host, name), JSON.stringify({ pid: nextPid, at: new Date().toISOString() }));
+  return started;
+}
+
+const startKey = (host: string, name: string) => `process-start:${host.toUpperCase()}:${name.toLowerCase()}`;
+const epochKey = (host: string) => `process-epoch:${host.toUpperCase()}`;
+
+/**
+ * When the running service's process started (ISO 8601, UTC, from the lab's one clock, the same
+ * that stamps the host's files), or null when it is not running. A start the lab made itself is
+ * recorded; a process a scenario left running has no recorded start: it gets the moment the
+ * host's processes are first looked at after the reset, i.e. after every file the scenario wrote
+ * (setup writes its configuration before it starts the services).
+ */
+export function serviceStartTime(store: WindowsStore, host: string, s: ServiceInfo): string | null {
+  if (s.status !== 'Running' || !s.processId) return null;
+  const raw = store.meta(startKey(host, s.name));
+  if (raw) {
+    const r = JSON.parse(raw) as { pid: number; at: string };
+    if (r.pid === s.processId) return r.at;
+  }
+  let epoch = store.meta(epochKey(host));
+  if (!epoch) {
+    epoch = new Date().toISOString();
+    store.setMeta(epochKey(host), epoch);
+  }
+  return epoch;
+}
+
+/** The services of a host with their process start times (what Win32_Process adds to Win32_Service). */
+export function listServices(store: WindowsStore, host: string): Array<ServiceInfo & { startTime: string | null }> {
+  return store.services(host).map((s) => ({ ...s, startTime: serviceStartTime(store, host, s) }));
 }
 
 export function stopServiceRaw(store: WindowsStore, host: string, name: string): ServiceInfo {

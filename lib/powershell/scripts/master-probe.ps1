@@ -1,7 +1,9 @@
 # Read-only: what the primary and secondary steps check on one master node, in one round trip.
-# - the master service from Win32_Service (StartName is only there, not on Get-Service in 5.1);
+# - the master service from Win32_Service (StartName is only there, not on Get-Service in 5.1),
+#   and when its process started (Win32_Process.CreationDate: it reads its settings only then);
 # - MasterSettings.config as bytes (base64): lib/settings parses it in Node, so the plan's diff
-#   and the check read the same bytes, whatever the file's encoding;
+#   and the check read the same bytes, whatever the file's encoding; and its LastWriteTime (UTC,
+#   this node's clock, like the process start: the two are compared);
 # - the HTTP.SYS binding on the master port, as netsh prints it (parsed in Node);
 # - the certificates of LocalMachine\Root that could be the master's (those with a private key)
 #   plus the bound one wherever it lives, and the thumbprints of everything else in Root.
@@ -33,6 +35,13 @@ $service = $null
 if ($svc) {
     $service = [ordered]@{ name = [string]$svc.Name; state = [string]$svc.State; startMode = [string]$svc.StartMode; startName = [string]$svc.StartName }
 }
+$processId = $null
+$startTime = $null
+if ($svc -and [string]$svc.State -eq 'Running' -and [uint32]$svc.ProcessId -gt 0) {
+    $processId = [int]$svc.ProcessId
+    $proc = Get-CimInstance -ClassName Win32_Process -Filter "ProcessId=$processId" -ErrorAction SilentlyContinue
+    if ($proc -and $proc.CreationDate) { $startTime = ([datetime]$proc.CreationDate).ToUniversalTime().ToString('o') }
+}
 
 # The DTS folder from the registry (setup may have used another drive), else the default path.
 $dtsPath = $null
@@ -43,8 +52,10 @@ if (Test-Path -LiteralPath $key) {
 $settingsPath = if ($dtsPath) { (Join-Path (Join-Path $dtsPath 'Binn') 'MasterSettings.config') } else { "C:\Program Files\Microsoft SQL Server\$Folder\DTS\Binn\MasterSettings.config" }
 $settingsPath = $settingsPath -replace '/', '\'
 $settings = $null
+$lastWrite = $null
 if (Test-Path -LiteralPath $settingsPath -PathType Leaf) {
     $settings = [Convert]::ToBase64String([byte[]](Read-Bytes $settingsPath))
+    $lastWrite = (Get-Item -LiteralPath $settingsPath).LastWriteTimeUtc.ToString('o')
 }
 
 $netsh = @(netsh http show sslcert "ipport=0.0.0.0:$Port")
@@ -64,8 +75,11 @@ if ($m.Success) {
 [ordered]@{
     computerName   = [string]$env:COMPUTERNAME
     service        = $service
+    serviceProcessId = $processId
+    serviceStartTime = $startTime
     settingsPath   = $settingsPath
     settingsBase64 = $settings
+    settingsLastWrite = $lastWrite
     netsh          = @($netsh | ForEach-Object { [string]$_ })
     netshExitCode  = [int]$netshExit
     rootThumbprints = @($root | ForEach-Object { [string]$_.Thumbprint })

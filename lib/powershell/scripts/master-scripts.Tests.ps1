@@ -45,6 +45,44 @@ Describe 'master-probe.ps1' {
         $r.boundCert | Should -BeNullOrEmpty
     }
 
+    It 'reads when the service process started and when MasterSettings.config was last written, on one clock' {
+        $p = @{ ServiceName = $script:Svc; Port = 8391; Folder = '160' }
+        $r = Invoke-Master 'probe' $p
+        $r.serviceProcessId | Should -BeGreaterThan 0
+        $r.serviceProcessId | Should -Be (Get-CimInstance Win32_Service -Filter "Name='$script:Svc'").ProcessId
+        $started = [datetime]::Parse($r.serviceStartTime, [cultureinfo]::InvariantCulture, 'RoundtripKind')
+        $written = [datetime]::Parse($r.settingsLastWrite, [cultureinfo]::InvariantCulture, 'RoundtripKind')
+        $started.Kind | Should -Be 'Utc'
+        $written | Should -Be (Get-Item -LiteralPath $script:Settings).LastWriteTimeUtc
+        # As setup leaves it: the service started after its settings were written.
+        $started | Should -BeGreaterOrEqual $written
+
+        # The file is written again while the service keeps running: it now predates the file.
+        Start-Sleep -Milliseconds 20
+        Set-Content -LiteralPath $script:Settings -Value (Get-Content -LiteralPath $script:Settings -Raw) -NoNewline
+        $after = Invoke-Master 'probe' $p
+        $after.serviceStartTime | Should -Be $r.serviceStartTime
+        [datetime]::Parse($after.settingsLastWrite, [cultureinfo]::InvariantCulture, 'RoundtripKind') | Should -BeGreaterThan $started
+
+        # A restart makes a new process that started after the write.
+        Start-Sleep -Milliseconds 20
+        (Invoke-Master 'restart' @{ ServiceName = $script:Svc }).restarted | Should -BeTrue
+        $restarted = Invoke-Master 'probe' $p
+        $restarted.serviceProcessId | Should -Not -Be $r.serviceProcessId
+        [datetime]::Parse($restarted.serviceStartTime, [cultureinfo]::InvariantCulture, 'RoundtripKind') |
+            Should -BeGreaterThan ([datetime]::Parse($after.settingsLastWrite, [cultureinfo]::InvariantCulture, 'RoundtripKind'))
+    }
+
+    It 'gives no process start time for a stopped service' {
+        Stop-Service $script:Svc
+        $r = Invoke-Master 'probe' @{ ServiceName = $script:Svc; Port = 8391; Folder = '160' }
+        $r.service.state | Should -Be 'Stopped'
+        $r.serviceProcessId | Should -BeNullOrEmpty
+        $r.serviceStartTime | Should -BeNullOrEmpty
+        $r.settingsLastWrite | Should -Not -BeNullOrEmpty
+        Start-Service $script:Svc
+    }
+
     It 'refuses a service name that could break out of the WQL filter' {
         { Invoke-Master 'probe' @{ ServiceName = "x' OR Name='y"; Port = 8391; Folder = '160' } } | Should -Throw
     }

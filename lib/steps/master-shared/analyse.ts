@@ -23,6 +23,9 @@ export type NodeState = {
   account: { name: string; kind: AccountKind } | null;
   binding: SslBinding | null;
   settings: { path: string; bytes: Buffer | null; thumbprint: string | null; error: string | null };
+  /** The running service's process and when it started, and when MasterSettings.config was last written (both the node's clock). */
+  process: { id: number | null; startTime: string | null };
+  settingsLastWrite: string | null;
   /** Everything in LocalMachine\Root, upper-case thumbprints. */
   root: Set<string>;
   /** Root certificates with a private key: the ones HTTP.SYS can bind. */
@@ -62,6 +65,8 @@ export function analyseNode(host: string, read: MasterRead, dnsName: string): No
     account: read.service ? { name: read.service.startName, kind: classifyAccount(read.service.startName, localNames) } : null,
     binding: parseSslBinding(read.netsh),
     settings,
+    process: { id: read.serviceProcessId ?? null, startTime: read.serviceStartTime ?? null },
+    settingsLastWrite: read.settingsLastWrite ?? null,
     root: new Set(read.rootThumbprints.map((t) => t.toUpperCase())),
     keyed: read.rootCerts.map((c) => view(c, dnsName)),
     bound: read.boundCert ? view(read.boundCert, dnsName) : null,

@@ -100,6 +100,41 @@ export function boundCheck(s: NodeState, env: CheckEnv, expected: string | null,
     : check(id, s.host, title, 'pass', `Bound: ${bound}, in LocalMachine\\Root with its private key`);
 }
 
+export const currentSettingsTitle = (env: CheckEnv) => `${env.service} runs with the current settings`;
+
+/**
+ * The service reads MasterSettings.config (and takes the HTTP.SYS binding) only when it starts: a
+ * running service whose process started before the file's last write still uses the old settings
+ * (a restart failed or never ran). A stopped service is fine: it reads them when it starts, and on
+ * a node that is not the owner of the master's cluster role it should stay stopped. Both times are
+ * read on the node, from its own clock. A binding change leaves no time Windows shows, so only
+ * the file is compared.
+ */
+export function currentSettingsCheck(s: NodeState, env: CheckEnv): Check {
+  const title = currentSettingsTitle(env);
+  const state = s.service?.state ?? 'not installed';
+  if (state !== 'Running') return check(CHECK.current, s.host, title, 'pass', `${env.service} is ${state}: it reads MasterSettings.config when it starts`);
+  const proc = s.process.id ? `process ${s.process.id}` : 'its process';
+  if (!s.process.startTime || !s.settingsLastWrite) {
+    const missing = !s.process.startTime ? `when ${proc} started (Win32_Process.CreationDate)` : `when ${s.settings.path} was last written`;
+    return check(CHECK.current, s.host, title, 'warn', `Running, but ${missing} could not be read`, `If MasterSettings.config or the certificate binding changed since the service started, restart ${env.service}.`);
+  }
+  const started = Date.parse(s.process.startTime);
+  const written = Date.parse(s.settingsLastWrite);
+  const evidence = `Running, ${proc} started ${s.process.startTime}; ${s.settings.path} last written ${s.settingsLastWrite} (both ${s.host}'s clock)`;
+  if (Number.isNaN(started) || Number.isNaN(written)) return check(CHECK.current, s.host, title, 'warn', evidence, `Restart ${env.service} if its settings changed since it started.`);
+  return started < written
+    ? check(
+        CHECK.current,
+        s.host,
+        title,
+        'fail',
+        `${evidence}: the service still uses the settings and binding it read before that write`,
+        `${env.service} reads MasterSettings.config and takes the certificate binding only when it starts; the restart after the last change did not happen or failed. The plan restarts it (a stopped service is left stopped).`,
+      )
+    : check(CHECK.current, s.host, title, 'pass', evidence);
+}
+
 /** SSLCertThumbprint in MasterSettings.config equals `expected` (the certificate that should be bound). */
 export function settingsCheck(s: NodeState, expected: string | null, expectedText: string, remediation: string): Check {
   const title = `SSLCertThumbprint in MasterSettings.config is the ${expectedText}`;

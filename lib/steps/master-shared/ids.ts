@@ -9,6 +9,8 @@ export const CHECK = {
   inRoot: 'cert-in-root',
   bound: 'cert-bound',
   settings: 'settings-thumbprint',
+  /** The running service started after MasterSettings.config was last written. */
+  current: 'master-current-settings',
   /** Secondary: the primary has a certificate fit to share. */
   primaryCert: 'primary-certificate',
   /** Secondary: one thumbprint on every node. */

@@ -25,8 +25,13 @@ export const masterReadSchema = z.object({
   service: z
     .object({ name: z.string(), state: z.string(), startMode: z.string(), startName: z.string() })
     .nullable(),
+  /** The running service's process and when it started (UTC, ISO 8601, the node's clock); null when not running or unreadable. */
+  serviceProcessId: z.number().nullish(),
+  serviceStartTime: z.string().nullish(),
   settingsPath: z.string(),
   settingsBase64: z.string().nullable(),
+  /** MasterSettings.config's LastWriteTime (UTC, ISO 8601, the node's clock); null when there is no file. */
+  settingsLastWrite: z.string().nullish(),
   netsh: list(z.string()),
   netshExitCode: z.number(),
   rootThumbprints: list(z.string()),

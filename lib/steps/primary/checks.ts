@@ -2,7 +2,7 @@
 import 'server-only';
 import type { Check } from '@/lib/engine/types';
 import { fitCertificate, type NodeState } from '../master-shared/analyse';
-import { accountCheck, boundCheck, coversCheck, factsFor, installedCheck, settingsCheck, unknownChecks, type CheckEnv } from '../master-shared/checks';
+import { accountCheck, boundCheck, coversCheck, currentSettingsCheck, currentSettingsTitle, factsFor, installedCheck, settingsCheck, unknownChecks, type CheckEnv } from '../master-shared/checks';
 import { CHECK } from '../master-shared/ids';
 
 export const primaryCheckTitles = (env: CheckEnv): [string, string][] => [
@@ -11,6 +11,7 @@ export const primaryCheckTitles = (env: CheckEnv): [string, string][] => [
   [CHECK.covers, `The certificate bound on port ${env.masterPort} names ${env.masterDnsName}`],
   [CHECK.inRoot, 'The bound certificate is in LocalMachine\\Root with its private key'],
   [CHECK.settings, 'SSLCertThumbprint in MasterSettings.config is the bound certificate'],
+  [CHECK.current, currentSettingsTitle(env)],
 ];
 
 export function primaryChecks(s: NodeState, env: CheckEnv): Check[] {
@@ -31,6 +32,7 @@ export function primaryChecks(s: NodeState, env: CheckEnv): Check[] {
     coversCheck(s, env, certFix),
     boundCheck(s, env, null, 'The bound certificate is in LocalMachine\\Root with its private key', certFix),
     settingsCheck(s, s.binding?.thumbprint ?? null, 'bound certificate', certFix),
+    currentSettingsCheck(s, env),
   ];
 }
 

@@ -32,6 +32,7 @@ const checks = (s: Partial<Record<string, Check['status']>>, f: Partial<NodeFact
   c('cert-covers-dns-name', s.covers ?? 'pass'),
   c('cert-in-root', s.root ?? 'pass'),
   c('settings-thumbprint', s.settings ?? 'pass'),
+  c('master-current-settings', s.current ?? 'pass'),
 ];
 
 describe('primary plan', () => {
@@ -82,6 +83,15 @@ describe('primary plan', () => {
   it('only SSLCertThumbprint wrong: settings edit and restart, no rebind', () => {
     const ops = plan(ctx, checks({ settings: 'fail' }, { target: OLD, boundThumbprint: OLD, settingsThumbprint: FIT }));
     expect(ops.map((o) => o.id)).toEqual(['settings-thumbprint@SQLNODE1', 'restart@SQLNODE1']);
+  });
+
+  it('a running service older than its settings file: only the restart, once even with a certificate change', () => {
+    expect(plan(ctx, checks({ current: 'fail' })).map((o) => [o.id, o.kind])).toEqual([['restart@SQLNODE1', 'powershell']]);
+    expect(plan(ctx, checks({ current: 'fail' }))[0]!.script).toContain("ServiceName = 'SSISScaleOutMaster160'");
+    const ops = plan(ctx, checks({ settings: 'fail', current: 'fail' }, { target: OLD, boundThumbprint: OLD, settingsThumbprint: FIT }));
+    expect(ops.map((o) => o.id)).toEqual(['settings-thumbprint@SQLNODE1', 'restart@SQLNODE1']);
+    // A warning (start time unreadable) plans nothing.
+    expect(plan(ctx, checks({ current: 'warn' }))).toEqual([]);
   });
 
   it('a wrong account: change it with the password masked, high risk with a confirmation', () => {

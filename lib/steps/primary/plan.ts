@@ -24,7 +24,8 @@ export function plan(ctx: Pick<StepContext, 'inventory' | 'services'>, checks: C
     if (!target) ops.push(newCertOp(env, host));
     if (!target || facts.boundThumbprint !== target || status(CHECK.inRoot) === 'fail') ops.push(rebindOp(env, host, facts, target));
     if (facts.settingsExists && (!target || facts.settingsThumbprint !== target)) ops.push(settingsOp(host, facts, target));
-    ops.push(restartOp(env, host));
   }
+  // After any certificate change, or when the running service predates its settings file.
+  if (certFails || status(CHECK.current) === 'fail') ops.push(restartOp(env, host));
   return ops;
 }

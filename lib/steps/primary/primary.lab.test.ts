@@ -22,6 +22,7 @@ describe('primary step against the lab (pwsh)', () => {
       ['cert-covers-dns-name@SQLNODE1', 'pass'],
       ['cert-in-root@SQLNODE1', 'pass'],
       ['settings-thumbprint@SQLNODE1', 'pass'],
+      ['master-current-settings@SQLNODE1', 'pass'],
     ]);
     const bound = t.lab.state.store.sslBinding('SQLNODE1', '0.0.0.0:8391')!.certHash.toUpperCase();
     expect(byId(checks, 'cert-covers-dns-name@SQLNODE1')?.evidence).toContain(bound);
@@ -66,5 +67,32 @@ describe('primary step against the lab (pwsh)', () => {
     for (const op of ops) results.push(String(await step.apply(t.ctx, op, run)));
     expect(results.slice(0, 3).every((r) => /already/.test(r))).toBe(true);
     expect(JSON.stringify({ b: store.sslBinding('SQLNODE1', '0.0.0.0:8391'), root: store.certificates('SQLNODE1', 'Root').map((c) => c.thumbprint).sort() })).toBe(snapshot);
+  }, 120_000);
+
+  it('a restart that never ran after the certificate change: only the current-settings check fails, the plan restarts, then all pass', async () => {
+    await t.reset('misconfigured');
+    const store = t.lab.state.store;
+    const ops = step.plan(t.ctx, await step.probe(t.ctx));
+    expect(ops.at(-1)?.id).toBe('restart@SQLNODE1');
+    const pidBefore = store.service('SQLNODE1', 'SSISScaleOutMaster160')!.processId;
+    // The job is interrupted before the restart: the settings are written, the binding changed.
+    for (const op of ops.slice(0, -1)) await step.apply(t.ctx, op, run);
+    expect(store.service('SQLNODE1', 'SSISScaleOutMaster160')).toMatchObject({ status: 'Running', processId: pidBefore });
+
+    const stale = await step.probe(t.ctx);
+    expect(stale.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([['master-current-settings@SQLNODE1', 'fail']]);
+    const current = byId(stale, 'master-current-settings@SQLNODE1')!;
+    expect(current.title).toBe('SSISScaleOutMaster160 runs with the current settings');
+    expect(current.evidence).toMatch(new RegExp(`^Running, process ${pidBefore} started \\S+Z; .*MasterSettings\\.config last written \\S+Z`));
+    const [startedAt, writtenAt] = [...current.evidence.matchAll(/(\d{4}-\d\d-\d\dT[\d:.]+Z)/g)].map((m) => Date.parse(m[1]!));
+    expect(startedAt).toBeLessThan(writtenAt!);
+    const restartOnly = step.plan(t.ctx, stale);
+    expect(restartOnly.map((o) => o.id)).toEqual(['restart@SQLNODE1']);
+
+    expect(await step.apply(t.ctx, restartOnly[0]!, run)).toMatch(/restarted \(Running\)/);
+    expect(store.service('SQLNODE1', 'SSISScaleOutMaster160')!.processId).not.toBe(pidBefore);
+    const after = await step.probe(t.ctx);
+    expect(after.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(step.plan(t.ctx, after)).toEqual([]);
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import 'server-only';
 import type { Check } from '@/lib/engine/types';
 import type { NodeState } from '../master-shared/analyse';
 import { inRootWithKey } from '../master-shared/analyse';
-import { accountCheck, boundCheck, factsFor, installedCheck, settingsCheck, unknownChecks, type CheckEnv } from '../master-shared/checks';
+import { accountCheck, boundCheck, currentSettingsCheck, currentSettingsTitle, factsFor, installedCheck, settingsCheck, unknownChecks, type CheckEnv } from '../master-shared/checks';
 import { withFacts } from '../master-shared/facts';
 import { CHECK, idAt } from '../master-shared/ids';
 
@@ -17,6 +17,7 @@ export const secondaryCheckTitles = (env: CheckEnv): [string, string][] => [
   [CHECK.account, `${env.service} runs under a domain account`],
   [CHECK.bound, `The primary's certificate is bound on port ${env.masterPort}`],
   [CHECK.settings, "SSLCertThumbprint in MasterSettings.config is the primary's certificate"],
+  [CHECK.current, currentSettingsTitle(env)],
 ];
 
 export function primaryCertCheck(primary: NodeResult, shared: string | null, env: CheckEnv): Check {
@@ -69,6 +70,7 @@ export function nodeChecks(r: NodeResult, shared: string | null, env: CheckEnv):
     accountCheck(s, env),
     boundCheck(s, env, shared, `The primary's certificate is bound on port ${env.masterPort}`, fix),
     settingsCheck(s, shared, "primary's certificate", fix),
+    currentSettingsCheck(s, env),
   ];
 }
 

@@ -38,6 +38,7 @@ const node = (host: string, s: Partial<Record<string, Check['status']>> = {}, f:
   c('master-account', host, s.account ?? 'pass'),
   c('cert-bound', host, s.bound ?? 'pass'),
   c('settings-thumbprint', host, s.settings ?? 'pass'),
+  c('master-current-settings', host, s.current ?? 'pass'),
 ];
 
 describe('secondary plan', () => {
@@ -45,6 +46,11 @@ describe('secondary plan', () => {
     expect(plan(ctx, [primaryOk, ...node('SQLNODE2'), ...node('SQLNODE3')])).toEqual([]);
     const broken = c('primary-certificate', 'SQLNODE1', 'fail');
     expect(plan(ctx, [broken, ...node('SQLNODE2', { root: 'fail', bound: 'fail' })])).toEqual([]);
+  });
+
+  it('a secondary whose running service predates its settings file gets only a restart', () => {
+    const ops = plan(ctx, [primaryOk, ...node('SQLNODE2'), ...node('SQLNODE3', { current: 'fail' })]);
+    expect(ops.map((o) => [o.id, o.target])).toEqual([['restart@SQLNODE3', 'SQLNODE3']]);
   });
 
   it('plans every secondary: a node with another certificate, and a node without the master', () => {
@@ -111,7 +117,7 @@ describe('unreachable nodes', () => {
     expect(plan(down, checks)).toEqual([]);
 
     const primary = await primaryStep.probe(down);
-    expect(primary.map((x) => x.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    expect(primary.map((x) => x.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
     expect(primary[0]!.evidence).toContain('TCP_REFUSED');
     expect(primaryStep.plan(down, primary)).toEqual([]);
   });

@@ -29,7 +29,8 @@ export function plan(ctx: Pick<StepContext, 'inventory' | 'services'>, checks: C
     const settings = status(CHECK.settings) === 'fail' && facts.settingsExists;
     if (rebind) ops.push(rebindOp(env, host, facts, shared));
     if (settings) ops.push(settingsOp(host, facts, shared));
-    if (rebind || settings) ops.push(restartOp(env, host));
+    // After a change, or when the running service predates its settings file (a restart that failed).
+    if (rebind || settings || status(CHECK.current) === 'fail') ops.push(restartOp(env, host));
     return ops;
   });
 }

@@ -22,6 +22,7 @@ describe('secondary step against the lab (pwsh)', () => {
       ['master-account@SQLNODE2', 'pass'],
       ['cert-bound@SQLNODE2', 'pass'],
       ['settings-thumbprint@SQLNODE2', 'pass'],
+      ['master-current-settings@SQLNODE2', 'pass'],
       ['thumbprints-equal', 'pass'],
     ]);
     const shared = t.lab.state.store.sslBinding('SQLNODE1', '0.0.0.0:8391')!.certHash.toUpperCase();

@@ -1,5 +1,5 @@
-# CimCmdlets for the classes the wizard reads: Win32_Service (+ its methods), Win32_ComputerSystem,
-# Win32_OperatingSystem. Other classes fail as WMI does ("Invalid class"), as do WQL filters the
+# CimCmdlets for the classes the wizard reads: Win32_Service (+ its methods), Win32_Process (the
+# services' processes only, with CreationDate), Win32_ComputerSystem, Win32_OperatingSystem. Other classes fail as WMI does ("Invalid class"), as do WQL filters the
 # small parser below does not understand ("Invalid query").
 
 $script:CimCmd = 'Microsoft.Management.Infrastructure.CimCmdlets'
@@ -39,6 +39,15 @@ function Get-LabCimClass {
             if (-not $reply.ok) { $Cmdlet.ThrowTerminatingError((New-LabErrorRecord $reply.error)) }
             foreach ($s in $reply.result) { New-LabCimServiceObject $s }
         }
+        'Win32_Process' {
+            # The lab simulates no processes but the services' own: one per running service.
+            $reply = Invoke-LabOp 'service.list'
+            if (-not $reply.ok) { $Cmdlet.ThrowTerminatingError((New-LabErrorRecord $reply.error)) }
+            foreach ($s in $reply.result) {
+                if ($s.status -ne 'Running' -or -not $s.processId -or -not $s.startTime) { continue }
+                New-LabCimProcessObject $s
+            }
+        }
         'Win32_ComputerSystem' {
             $s = $script:LabSession
             [pscustomobject]@{
@@ -58,6 +67,26 @@ function Get-LabCimClass {
             }
         }
         default { $Cmdlet.ThrowTerminatingError((New-LabCimError 'Invalid class ' '0x80041010' 'GetCimInstanceCommand')) }
+    }
+}
+
+function New-LabCimProcessObject {
+    # Win32_Process of a service's process. CIM cmdlets give CreationDate as a local DateTime.
+    param([Parameter(Mandatory)]$s)
+    $exe = [regex]::Match([string]$s.pathName, '^\s*(?:"([^"]+)"|(\S+))')
+    $path = if ($exe.Groups[1].Success) { $exe.Groups[1].Value } else { $exe.Groups[2].Value }
+    $created = if ($s.startTime -is [datetime]) { $s.startTime } else { [datetime]::Parse([string]$s.startTime, [cultureinfo]::InvariantCulture, [Globalization.DateTimeStyles]::RoundtripKind) }
+    [pscustomobject]@{
+        PSTypeName     = 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Process'
+        ProcessId      = [uint32]$s.processId
+        Handle         = [string]$s.processId
+        Name           = ($path -split '\\')[-1]
+        Caption        = ($path -split '\\')[-1]
+        ExecutablePath = $path
+        CommandLine    = [string]$s.pathName
+        CreationDate   = $created.ToLocalTime()
+        CSName         = $env:COMPUTERNAME
+        PSComputerName = $null
     }
 }
 
