@@ -2,13 +2,12 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Db } from '@/lib/store/db';
-import type { StepSlug } from '@/lib/steps/registry';
-import type { JobEvent, JobStatus, Operation, OperationStatus } from './types';
+import type { JobEvent, JobStatus, JobSubject, Operation, OperationStatus } from './types';
 
 export type Job = {
   id: string;
   deploymentId: string;
-  step: StepSlug;
+  step: JobSubject;
   status: JobStatus;
   actor: string;
   createdAt: string;
@@ -19,7 +18,7 @@ export type Job = {
 
 export type JobOperation = { index: number; op: Operation; status: OperationStatus; startedAt: string | null; finishedAt: string | null; result: string | null };
 
-type JobRow = { id: string; deployment_id: string; step: StepSlug; status: JobStatus; actor: string; created_at: string; started_at: string | null; finished_at: string | null; message: string | null };
+type JobRow = { id: string; deployment_id: string; step: JobSubject; status: JobStatus; actor: string; created_at: string; started_at: string | null; finished_at: string | null; message: string | null };
 
 const now = () => new Date().toISOString();
 const toJob = (r: JobRow): Job => ({
@@ -38,7 +37,7 @@ const toJob = (r: JobRow): Job => ({
 const g = globalThis as unknown as { __wizardJobBus?: EventEmitter };
 export const jobBus = (g.__wizardJobBus ??= new EventEmitter().setMaxListeners(0));
 
-export function createJob(db: Db, deploymentId: string, step: StepSlug, actor: string, operations: Operation[]): Job {
+export function createJob(db: Db, deploymentId: string, step: JobSubject, actor: string, operations: Operation[]): Job {
   const id = crypto.randomUUID();
   const at = now();
   db.transaction(() => {
@@ -56,7 +55,7 @@ export function getJob(db: Db, id: string): Job | undefined {
   return r && toJob(r);
 }
 
-export function latestJob(db: Db, deploymentId: string, step: StepSlug): Job | undefined {
+export function latestJob(db: Db, deploymentId: string, step: JobSubject): Job | undefined {
   const r = db
     .prepare('SELECT * FROM jobs WHERE deployment_id = ? AND step = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
     .get(deploymentId, step) as JobRow | undefined;

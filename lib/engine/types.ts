@@ -1,5 +1,8 @@
 import type { StepSlug } from '@/lib/steps/registry';
 
+/** What a job runs: one of the nine steps, or the failover drill (shaped like a step). */
+export type JobSubject = StepSlug | 'drill';
+
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
 /** One fact about the targets, as read: evidence is what was actually seen, never a guess. */
@@ -40,7 +43,7 @@ export type ApplyContext = {
 
 /** A step in the DSC shape: probe (read-only), plan (pure), apply (one operation, idempotent). */
 export type StepModule<Ctx = unknown> = {
-  slug: StepSlug;
+  slug: JobSubject;
   probe: (ctx: Ctx) => Promise<Check[]>;
   plan: (ctx: Ctx, checks: Check[]) => Operation[];
   apply: (ctx: Ctx, op: Operation, run: ApplyContext) => Promise<string | void>;

@@ -82,5 +82,19 @@ export function runbookMarkdown(rb: Runbook): string {
   } else lines.push('_No probe has read a version yet._');
   lines.push('');
   for (const s of rb.steps) lines.push(...stepSection(s));
+  lines.push(...drillSection(rb));
   return lines.join('\n') + '\n';
+}
+
+/** The failover drill: each run, each move with its result (recovery times or what did not recover). */
+function drillSection(rb: Runbook): string[] {
+  const lines = ['## Failover drill', ''];
+  if (!rb.drill.jobs.length) return [...lines, '_The failover drill has not been run._', ''];
+  for (const j of rb.drill.jobs) {
+    lines.push(`Run by ${cell(j.actor)} at ${j.startedAt ?? j.createdAt}: **${j.status}**${j.message ? ` (${cell(j.message)})` : ''}`, '');
+    lines.push('| Move | Status | Duration | Result |', '|---|---|---|---|');
+    for (const o of j.operations) lines.push(`| ${cell(o.op.summary)} | ${o.status} | ${formatDuration(o.durationMs)} | ${cell(o.result ?? '')} |`);
+    lines.push('');
+  }
+  return lines;
 }

@@ -5,7 +5,7 @@
 import 'server-only';
 import { jobOperations, type Job } from '@/lib/engine/jobs';
 import { maskSecrets } from '@/lib/engine/status';
-import type { Check, Operation, OperationStatus } from '@/lib/engine/types';
+import type { Check, JobSubject, Operation, OperationStatus } from '@/lib/engine/types';
 import type { Runtime } from '@/lib/runtime';
 import { createStepContext } from '@/lib/steps/context';
 import { STEP_MODULES } from '@/lib/steps/modules';
@@ -44,19 +44,23 @@ export type RunbookStep = {
 
 export type NodeVersion = { target: string; what: string; evidence: string };
 
+/** The failover drill's runs (each move with its recovery times) and the chain's last checks. */
+export type RunbookDrill = { jobs: RunbookJob[]; checks: Check[]; checkedAt: string | null };
+
 export type Runbook = {
   deployment: Deployment;
   generatedAt: string;
   steps: RunbookStep[];
   versions: NodeVersion[];
+  drill: RunbookDrill;
 };
 
 const ms = (a: string | null, b: string | null) => (a && b ? Math.max(0, Date.parse(b) - Date.parse(a)) : null);
 
-type JobRow = { id: string; deployment_id: string; step: StepSlug; status: Job['status']; actor: string; created_at: string; started_at: string | null; finished_at: string | null; message: string | null };
+type JobRow = { id: string; deployment_id: string; step: JobSubject; status: Job['status']; actor: string; created_at: string; started_at: string | null; finished_at: string | null; message: string | null };
 
-function jobsOf(rt: Pick<Runtime, 'db'> & { env?: { dataDir: string } }, deploymentId: string, slug: StepSlug, secrets: readonly string[]): RunbookJob[] {
-  const history = readChecksHistory(rt, deploymentId, slug);
+function jobsOf(rt: Pick<Runtime, 'db'> & { env?: { dataDir: string } }, deploymentId: string, slug: JobSubject, secrets: readonly string[]): RunbookJob[] {
+  const history = slug === 'drill' ? [] : readChecksHistory(rt, deploymentId, slug);
   const rows = rt.db
     .prepare('SELECT * FROM jobs WHERE deployment_id = ? AND step = ? ORDER BY created_at, rowid')
     .all(deploymentId, slug) as JobRow[];
@@ -139,7 +143,13 @@ export function loadRunbook(rt: Pick<Runtime, 'db' | 'box'> & { env?: { dataDir:
   });
   // The context only made connections if a plan asked for one (plans are pure): nothing to wait for.
   void ctx.close();
-  return { deployment, generatedAt: new Date().toISOString(), steps, versions: versionsFrom(steps) };
+  const drillState = getStepState(rt.db, deploymentId, 'drill');
+  const drill: RunbookDrill = {
+    jobs: jobsOf(rt, deploymentId, 'drill', secrets),
+    checks: (drillState?.checks ?? []).map((c) => ({ ...c, evidence: maskSecrets(c.evidence, secrets), ...(c.remediation ? { remediation: maskSecrets(c.remediation, secrets) } : {}) })),
+    checkedAt: drillState?.checks ? drillState.updatedAt : null,
+  };
+  return { deployment, generatedAt: new Date().toISOString(), steps, versions: versionsFrom(steps), drill };
 }
 
 export function formatDuration(msValue: number | null): string {

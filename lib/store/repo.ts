@@ -4,7 +4,7 @@ import type { Db } from './db';
 import type { SecretBox } from '@/lib/auth/secret-box';
 import type { StoredInventory } from '@/lib/inventory/schema';
 import { STEPS, type StepSlug, type StepStatus } from '@/lib/steps/registry';
-import type { Check } from '@/lib/engine/types';
+import type { Check, JobSubject } from '@/lib/engine/types';
 
 const now = () => new Date().toISOString();
 
@@ -138,7 +138,7 @@ export function getStepState(db: Db, deploymentId: string, step: string): { stat
   return { status: row.status, checks: row.checks_json ? (JSON.parse(row.checks_json) as Check[]) : null, updatedAt: row.updated_at };
 }
 
-export function setStepStatus(db: Db, deploymentId: string, step: StepSlug, status: StepStatus, checksJson?: string): void {
+export function setStepStatus(db: Db, deploymentId: string, step: JobSubject, status: StepStatus, checksJson?: string): void {
   db.prepare(
     `INSERT INTO step_state (deployment_id, step, status, checks_json, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (deployment_id, step) DO UPDATE SET status = excluded.status,

@@ -4,11 +4,16 @@ import { serviceNames, splitList, WINRM_TRANSPORTS } from '@/lib/inventory/schem
 import { STEPS, STEP_STATUS_LABELS } from '@/lib/steps/registry';
 import { DeploymentFrame, loadDeployment } from '../../_components/deployment-frame';
 import { RecheckAll } from '../_components/recheck-all';
-import { recheckAllAction } from './actions';
+import { recheckAllAction, recheckDrillAction, startDrillAction } from './actions';
+import { DrillPanel } from './_components/drill-panel';
+import { cancelJobAction } from './[step]/actions';
+import { getRuntime } from '@/lib/runtime';
+import { DRILL_TIMEOUT_RANGE, getDrillView } from '@/lib/drill/service';
 
 export default async function DeploymentOverviewPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { statuses } = await loadDeployment(id);
+  const drill = getDrillView(await getRuntime(), id);
   return (
     <DeploymentFrame id={id}>
       {({ inventory: inv, name }) => {
@@ -46,6 +51,20 @@ export default async function DeploymentOverviewPage({ params }: { params: Promi
                 ))}
               </ol>
             </Card>
+            {drill ? (
+              <Card title="Failover drill">
+                <DrillPanel
+                  plan={drill.plan}
+                  checks={drill.checks}
+                  checkedAt={drill.checkedAt}
+                  job={drill.job}
+                  start={startDrillAction.bind(null, id)}
+                  recheck={recheckDrillAction.bind(null, id)}
+                  cancel={cancelJobAction}
+                  defaultTimeout={DRILL_TIMEOUT_RANGE.default}
+                />
+              </Card>
+            ) : null}
           </div>
         );
       }}

@@ -51,6 +51,23 @@ function RunbookBody({ rb, print }: { rb: Runbook; print: boolean }) {
       {rb.steps.map((s) => (
         <StepSection key={s.slug} step={s} deploymentId={id} print={print} />
       ))}
+      <Card title="Failover drill">
+        {rb.drill.jobs.length ? (
+          <div className="flex flex-col gap-4">
+            {rb.drill.jobs.map((j) => (
+              <div key={j.id} className="flex flex-col gap-2">
+                <p className="text-sm text-slate-700">
+                  Run by {j.actor} at {j.startedAt ?? j.createdAt}: <strong>{j.status}</strong>
+                  {j.message ? ` (${j.message})` : ''}
+                </p>
+                <Table head={['Move', 'Status', 'Duration', 'Result']} rows={j.operations.map((o) => [o.op.summary, o.status, formatDuration(o.durationMs), o.result ?? ''])} />
+              </div>
+            ))}
+          </div>
+        ) : (
+          <p className="text-sm text-slate-500">The failover drill has not been run.</p>
+        )}
+      </Card>
     </div>
   );
 }
