@@ -1,93 +1,14 @@
-// Test fixture: the built-in lab in-process, one deployment per scenario made from its
-// endpoints, and a step context on it (the same context the wizard builds).
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { SecretBox } from '@/lib/auth/secret-box';
-import { saveDeployment } from '@/lib/deployments';
-import { inventoryFromLab } from '@/lib/inventory/from-lab';
-import { startLab, type Lab } from '@/lib/lab/lab';
-import { LAB_SQL_LOGINS, type ScenarioName } from '@/lib/lab/sql';
-import { closeAllPools } from '@/lib/sql';
-import { openDb, type Db } from '@/lib/store/db';
-import type { ApplyContext, Check, Operation } from '@/lib/engine/types';
-import { createStepContext, type StepContext } from '../context';
+// Test fixture for step 4: the shared lab fixture (half-done, no workers), and step 4's plan
+// applied as the wizard would.
+import type { Operation } from '@/lib/engine/types';
+import type { StepContext } from '../context';
+import { applyContext, applyStep, byId, labSession, startLabFixture, statuses, type LabFixture } from '../lab-fixture.test-helper';
 import { step } from './index';
 
-export type Fixture = {
-  lab: Lab;
-  rt: { db: Db; box: SecretBox };
-  /** Resets the lab to a scenario and returns a fresh deployment's context on it. */
-  use(scenario: ScenarioName): Promise<StepContext>;
-  control(route: string, body?: Record<string, unknown>): Promise<unknown>;
-  close(): Promise<void>;
-};
+export type Fixture = LabFixture;
+export const startFixture = (): Promise<Fixture> => startLabFixture('always-on');
 
-const TOKEN = 'always-on-test';
+/** Probes, plans and applies every non-manual operation of step 4; returns what ran. */
+export const applyPlan = (ctx: StepContext): Promise<{ ops: Operation[]; results: string[] }> => applyStep(step, ctx);
 
-export async function startFixture(): Promise<Fixture> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'always-on-'));
-  const lab = await startLab({ scenario: 'half-done', stateDir: dir, token: TOKEN, workers: 0 });
-  const db = openDb(path.join(dir, 'wizard.db'));
-  const rt = { db, box: new SecretBox(crypto.randomBytes(32)) };
-  const contexts: StepContext[] = [];
-  const control = async (route: string, body: Record<string, unknown> = {}) => {
-    const res = await fetch(`${lab.endpoints.control.url}${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const json: unknown = await res.json();
-    if (!res.ok) throw new Error(`${route}: ${JSON.stringify(json)}`);
-    return json;
-  };
-  return {
-    lab,
-    rt,
-    control,
-    async use(scenario) {
-      await control('/reset', { scenario });
-      // Pooled sessions belong to the state before the reset.
-      await closeAllPools();
-      const id = saveDeployment(rt, null, inventoryFromLab({ ...lab.endpoints, scenario })).id;
-      const ctx = createStepContext(rt, id);
-      contexts.push(ctx);
-      return ctx;
-    },
-    async close() {
-      await Promise.allSettled(contexts.map((c) => c.close()));
-      await closeAllPools();
-      db.close();
-      await lab.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-export const statuses = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c.status]));
-export const byId = (checks: Check[], id: string) => {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id}`);
-  return c;
-};
-
-export function applyContext(): ApplyContext & { lines: string[] } {
-  const lines: string[] = [];
-  return { lines, log: (target, text) => lines.push(`${target}: ${text}`), signal: new AbortController().signal };
-}
-
-/** Probes, plans and applies every non-manual operation; returns what ran. */
-export async function applyPlan(ctx: StepContext): Promise<{ ops: Operation[]; results: string[] }> {
-  const ops = step.plan(ctx, await step.probe(ctx)).filter((o) => o.kind !== 'manual');
-  const results: string[] = [];
-  for (const op of ops) results.push((await step.apply(ctx, op, applyContext())) ?? '');
-  return { ops, results };
-}
-
-/** A session on a lab instance, for arranging state the way a DBA (or another step) would. */
-export function labSession(lab: Lab, instance: string) {
-  const r = lab.engine.authenticate(instance, LAB_SQL_LOGINS.admin.user, LAB_SQL_LOGINS.admin.password, 'master');
-  if (!r.ok) throw new Error(`lab login on ${instance} failed`);
-  return r.session;
-}
+export { applyContext, byId, labSession, statuses };
