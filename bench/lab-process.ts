@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabEndpoints } from '@/lib/lab/topology';
 
-/** Starts the lab (scenario fresh, 14 workers) in `stateDir`; resolves once it serves. */
+/** Starts the lab (by default scenario fresh, 14 workers) in `stateDir`; resolves once it serves. */
 export async function startLabProcess(
   stateDir: string,
+  opts: { scenario?: string; workers?: number } = {},
 ): Promise<{ child: ChildProcess; ep: LabEndpoints }> {
   const child = spawn(
     process.execPath,
@@ -17,11 +18,11 @@ export async function startLabProcess(
       'tsx',
       'lib/lab/main.ts',
       '--scenario',
-      'fresh',
+      opts.scenario ?? 'fresh',
       '--state-dir',
       stateDir,
       '--workers',
-      '14',
+      String(opts.workers ?? 14),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -5,6 +5,7 @@
 // MasterSettings.config whole, and the next probe must show what really happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { step as alwaysOn } from '@/lib/steps/always-on/index';
+import { step as config } from '@/lib/steps/config/index';
 import { step as primary } from '@/lib/steps/primary/index';
 import type { StepContext } from '@/lib/steps/context';
 import { listAudit } from '@/lib/store/repo';
@@ -175,6 +176,32 @@ describe('faults during an apply (lab)', () => {
     const bound = (await primary.probe(ctx)).find((c) => c.id === 'settings-thumbprint@SQLNODE1');
     expect(bound?.status).toBe('pass');
     expect(bound?.evidence).toContain(thumbprintIn(after['MasterSettings.config']!));
+  }, 300_000);
+
+  it('step 5: a node that goes down before its settings edit: failed naming it and the operation, its file whole, the logins already made kept', async () => {
+    const ctx = await t.use('half-done');
+    const before = await settingsFolders(t);
+    const ops = config.plan(ctx, await config.probe(ctx));
+    const edit = ops.find((o) => o.id === 'sqlservername@SQLNODE2');
+    expect(edit, ops.map((o) => o.id).join(', ')).toBeDefined();
+    try {
+      const { job, done } = runJob(ctx, faultAt(config, edit!.id, () => t.control('/hosts/SQLNODE2/down', {})), ops);
+      const end = await done;
+      expect(end.status).toBe('failed');
+      expect(end.message).toContain(`SQLNODE2: "${edit!.summary}" failed: `);
+      const r = recorded(ctx, job.id);
+      const statuses = Object.fromEntries(r.statuses);
+      expect(statuses[edit!.id]).toBe('failed');
+      for (const [id, st] of r.statuses) if (/^master-(login|user)/.test(String(id))) expect(st).toBe('done');
+    } finally {
+      await t.control('/hosts/SQLNODE2/up', {});
+    }
+    // Nothing half-written on any host: every settings folder as it was.
+    expect(await settingsFolders(t)).toEqual(before);
+    const next = await config.probe(ctx);
+    expect(status(next, 'master-login@SQLNODE2')).toBe('pass');
+    expect(status(next, 'sqlservername@SQLNODE2')).toBe('fail');
+    expect(config.plan(ctx, next).map((o) => o.id)).toContain('sqlservername@SQLNODE2');
   }, 300_000);
 
   it('an availability group failover while MODIFY LISTENER is on its way: failed naming the instance and operation; the next plan targets the new primary', async () => {

@@ -40,6 +40,8 @@ export type Lab = {
 
 /** Injected trouble, set through the control API; the lab's "physics" stay as they are. */
 type Faults = { latencyMs: number; failNext: Map<string, number> };
+/** TDS requests (SQL batches and RPCs) and logins each endpoint answered, for GET /state. */
+type TdsCounts = Map<string, { requests: number; logins: number }>;
 
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const { stateDir, scenario, token } = opts;
@@ -52,6 +54,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     engine: openLabSql(path.join(stateDir, 'lab.db'), { scenario, reset: opts.reset }),
   };
   const faults: Faults = { latencyMs: 0, failNext: new Map() };
+  const tdsCounts: TdsCounts = new Map();
   // The same ports on every start, so a deployment that points at the lab keeps working.
   const ports = loadPorts(stateDir);
 
@@ -73,6 +76,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
           instanceRoute(host),
           faults,
           ref,
+          tdsCounts,
         ),
       ),
     );
@@ -92,6 +96,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         listenerRoute(ref, topology.listener),
         faults,
         ref,
+        tdsCounts,
       ),
     ),
   );
@@ -142,6 +147,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       winrm: Object.fromEntries(
         [...winrmServers].map(([h, s]) => [h, { up: !s.isDown, requests: s.requestCount() }]),
       ),
+      // Per TDS endpoint (instances and the listener): batches and RPCs, and logins, since start.
+      tds: Object.fromEntries(tdsCounts),
       windows: windows.state.snapshot(),
       physics: windows.physics.state(),
     }),
@@ -330,7 +337,13 @@ function sqlOptions(
   route: Route,
   faults: Faults,
   ref: EngineRef,
+  counts: TdsCounts,
 ): TdsServerOptions<LabSession> {
+  const count = (what: 'requests' | 'logins') => {
+    const c = counts.get(name) ?? { requests: 0, logins: 0 };
+    c[what]++;
+    counts.set(name, c);
+  };
   // Injected latency ends early when the client cancels (ATTENTION), as a real server's wait would.
   const gate = async (signal?: AbortSignal) => {
     if (faults.latencyMs && !signal?.aborted) {
@@ -360,6 +373,7 @@ function sqlOptions(
     serverName: name,
     tls,
     async authenticate(login, ctx) {
+      count('logins');
       if (await gate()) return { ok: false, error: { number: 18456, state: 1 } };
       const instance = route.instance();
       if (!instance)
@@ -385,11 +399,13 @@ function sqlOptions(
     },
     handler: {
       async batch(sql, session, request) {
+        count('requests');
         if (await gate(request.signal)) return { items: [injected] };
         if (request.signal.aborted) return { items: [] };
         return ref.engine.batch(session.context!.instance, sql, session.context!);
       },
       async rpc(call, session, request) {
+        count('requests');
         if (await gate(request.signal)) return { items: [injected] };
         if (request.signal.aborted) return { items: [] };
         return ref.engine.rpc(session.context!.instance, call, session.context!);
