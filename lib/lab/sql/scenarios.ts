@@ -3,15 +3,17 @@
  * statements use, so a scenario is a state the lab's physics could have reached.
  *
  * - fresh: SQL Server 2022 on every node, Always On enabled (the HA doc's prerequisite),
- *   mixed mode, SSISDB created on SQLNODE1 only (with its startup procedure), no Scale Out
- *   Master feature, nothing HA. Every node is on the cluster's network 10.10.0.0/24.
+ *   mixed mode, the Scale Out Master feature installed on every node (as the Windows side's
+ *   fresh scenario has it), SSISDB created on SQLNODE1 only (with its startup procedure) without
+ *   Scale Out enabled in it, nothing HA. Every node is on the cluster's network 10.10.0.0/24.
  * - half-done: master feature on every node, Scale Out enabled on SQLNODE1, SSISDB in an
  *   AG with a listener (port 1433), the DMK password registered on the secondaries and
  *   Always On support enabled (sp_ssis_startup on every replica); the logging login exists
  *   only on the primary.
  * - misconfigured: half-done, but the logging login on SQLNODE2 has another SID, SQLNODE2
  *   is Windows-authentication only, the listener has no port, the DMK credential on
- *   SQLNODE2 holds a wrong password, and a registered worker is still disabled.
+ *   SQLNODE2 holds a wrong password, a registered worker is still disabled, and the master
+ *   address names the AG listener (the documented mistake) instead of the master's name.
  */
 
 import { Store, nowIso } from './state/store';
@@ -160,11 +162,12 @@ export function buildScenario(st: Store, name: ScenarioName, opts: ScenarioOptio
   const nodes = Array.from({ length: count }, (_, k) => node(k + 1));
   nodes.forEach((n, k) => addInstance(st, n, `10.10.0.${11 + k}`, k));
   const primary = nodes[0] as string;
+  // SQL Setup's Scale Out Master feature (registry ...\DTS\Setup\SQL_IS_Master) on every master node.
+  for (const n of nodes) st.db.prepare('UPDATE lab_sql_instances SET ssis_master_installed = 1 WHERE name = ?').run(n);
   const content = createSsisdb(st, primary);
   st.errorlog(primary, 'Server', `Lab scenario '${name}' built.`);
   if (name === 'fresh') return;
 
-  for (const n of nodes) st.db.prepare('UPDATE lab_sql_instances SET ssis_master_installed = 1 WHERE name = ?').run(n);
   enableScaleOut(st, primary, content);
   createAg(st, {
     name: LAB_AG,
@@ -193,6 +196,8 @@ export function buildScenario(st: Store, name: ScenarioName, opts: ScenarioOptio
   addListenerRow(st, ag.group_id, LAB_LISTENER.dnsName, null, [{ ip: LAB_LISTENER.ip, mask: LAB_LISTENER.mask }]);
   st.db.prepare('DELETE FROM lab_sql_master_key_passwords WHERE instance = ?').run(second);
   addDmkCredential(st, second, content, 'NotTheDmkPassword#1');
+  // catalog.update_master_address run with the listener: workers are then told the wrong host.
+  st.setMasterProperty(content, 'MASTER_ADDRESS', `https://${LAB_LISTENER.dnsName}:8391`);
   st.db
     .prepare(
       `INSERT INTO lab_ssis_worker_agents (content_id, WorkerAgentId, IsEnabled, DisplayName, Description, MachineName, Tags, UserAccount, LastOnlineTime)

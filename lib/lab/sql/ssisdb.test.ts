@@ -11,7 +11,11 @@ describe('catalog.enable_scaleout', () => {
     const reader = login(e, 'SQLNODE1', 'reader', 'SSISDB');
     expect(errorNumbers(e, reader, 'EXEC catalog.enable_scaleout')).toEqual([27260]);
     const admin = login(e, 'SQLNODE1');
+    // A host without the master feature (SQL Setup's SQL_IS_Master registry key).
+    e.setScaleOutMasterInstalled('SQLNODE1', false);
     expect(errorNumbers(e, admin, 'EXEC SSISDB.catalog.enable_scaleout')).toEqual([27261]);
+    e.setScaleOutMasterInstalled('SQLNODE1', true);
+    expect(errorNumbers(e, admin, 'EXEC SSISDB.catalog.enable_scaleout')).toEqual([]);
   });
 
   it('creates the logging login with a NEW random SID each time and maps the user in ssis_cluster_worker', () => {

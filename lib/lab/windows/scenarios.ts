@@ -6,7 +6,9 @@
 //  half-done:     fresh + master services Manual, the Generic Service role SSISMASTER online on
 //                 SQLNODE1, but MasterSettings.config points at the listener on SQLNODE1 only.
 //  misconfigured: primary certificate without SSISMASTER, the secondary binding another
-//                 certificate, and the secondary's master service under NT Service\SSISScaleOutMaster160.
+//                 certificate, and the secondary's master service under NT Service\SSISScaleOutMaster160;
+//                 WORKER1 attached to SSISMASTER (trusting the certificate SQLNODE1 binds), its own
+//                 certificate imported into Root on SQLNODE1 only (a failover to SQLNODE2 gives 403).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +16,7 @@ import path from 'node:path';
 import type { GeneratedCertificate } from '@/lib/certs/generate';
 
 import { addCoreGroups, addGenericServiceRole } from './roles';
-import { DTS_BINN, masterSettingsXml, writeHostFile } from './hostfiles';
+import { DTS_BINN, masterSettingsXml, workerSettingsXml, writeHostFile } from './hostfiles';
 import { clearWindowsTables } from './schema';
 import {
   LAB_ACCOUNTS,
@@ -25,6 +27,7 @@ import {
   installSqlAndMaster,
   installWorker,
   labCertificate,
+  workerAgentId,
 } from './scenario-parts';
 import type { WindowsStore } from './store';
 import { LAB_DNS_DOMAIN, LAB_DOMAIN } from './types';
@@ -145,5 +148,26 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
       writeHostFile(store, n1.name, `${DTS_BINN}\\MasterSettings.config`, masterSettingsXml({ port: MASTER_PORT, thumbprint: thumb, sqlServerName: `${listener.name},${listener.port}` }));
     }
     installWorkers(store, workers, workerCerts);
+    if (misconfigured && workers[0]) attachHalfway(store, workers[0].name, workerCerts[0]!, n1.name, `https://${master}:${MASTER_PORT}`);
   });
+}
+
+/**
+ * A worker attached the way the Scale Out Manager's "Connect worker" leaves it when the DBA did
+ * it before the second master node existed: the master certificate (the one `masterNode` binds)
+ * in the worker's Root, WorkerSettings.config pointing at the master, and the worker's own
+ * certificate in Root on `masterNode` only.
+ */
+function attachHalfway(store: WindowsStore, worker: string, cert: GeneratedCertificate, masterNode: string, endpoint: string): void {
+  const masterThumb = store.sslBinding(masterNode, `0.0.0.0:${MASTER_PORT}`)?.certHash ?? '';
+  const masterCert = store.certificate(masterNode, 'Root', masterThumb);
+  if (!masterCert) throw new Error(`No certificate ${masterThumb} in Root on ${masterNode}`);
+  store.putCertificate(worker, 'Root', { der: Buffer.from(masterCert.der, 'base64') });
+  const workerThumb = store.putCertificate(masterNode, 'Root', { der: cert.certificateDer });
+  writeHostFile(
+    store,
+    worker,
+    `${DTS_BINN}\\WorkerSettings.config`,
+    workerSettingsXml({ displayName: worker, masterEndpoint: endpoint, masterThumbprint: masterThumb.toUpperCase(), workerThumbprint: workerThumb, agentId: workerAgentId(worker) }),
+  );
 }

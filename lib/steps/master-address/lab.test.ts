@@ -62,7 +62,12 @@ describe('master-address step on the lab', () => {
   it('misconfigured: the wrong master address fails by name and is fixed; the endpoint without a role is a manual operation', async () => {
     const ctx = await f.use('misconfigured');
     const checks = await step.probe(ctx);
-    expect(byId(checks, 'master.address')).toMatchObject({ status: 'fail', title: 'catalog.master_properties MASTER_ADDRESS is https://SSISMASTER:8391' });
+    // The documented mistake: the AG listener's name instead of the master role's.
+    expect(byId(checks, 'master.address')).toMatchObject({
+      status: 'fail',
+      title: 'catalog.master_properties MASTER_ADDRESS is https://SSISMASTER:8391',
+      evidence: expect.stringContaining("MASTER_ADDRESS = 'https://SSISLISTENER:8391', not 'https://SSISMASTER:8391'"),
+    });
     expect(byId(checks, 'master.endpoint')).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/^Connecting to SSISMASTER:8391 \(connected to 127\.0\.0\.1:\d+\): ECONNREFUSED/) });
     expect(byId(checks, 'master.certificate').status).toBe('fail');
     const ops = step.plan(ctx, checks);

@@ -4,9 +4,12 @@ import { Card } from '@/components/ui/card';
 import { getStep, isStepSlug, nextStep, prevStep, STEP_STATUS_LABELS, stepIndex } from '@/lib/steps/registry';
 import { getStepView } from '@/lib/steps/service';
 import { DeploymentFrame, loadDeployment } from '../../../_components/deployment-frame';
-import { applyStepAction, cancelJobAction, recheckStepAction } from './actions';
+import { DMK_SECRET } from '@/lib/steps/always-on';
+import { secretNamesSet } from '@/lib/store/repo';
+import { applyStepAction, cancelJobAction, recheckStepAction, saveDmkPasswordAction } from './actions';
 import { ApplyPanel } from './_components/apply-panel';
 import { ChecksList } from './_components/checks-panel';
+import { DmkPasswordForm } from './_components/dmk-password';
 import { PlanList } from './_components/plan-list';
 import { Recheck } from './_components/recheck';
 
@@ -41,7 +44,10 @@ export default async function StepPage({ params }: { params: Promise<{ id: strin
           </Card>
           <Card title="Plan">
             {view.implemented ? (
-              view.checks.length ? <PlanList operations={view.plan} /> : <p className="text-sm text-slate-500">The plan follows from the checks.</p>
+              <div className="flex flex-col gap-3">
+                {slug === 'always-on' ? <DmkPasswordForm save={saveDmkPasswordAction.bind(null, id)} isSet={secretNamesSet(rt.db, id).has(DMK_SECRET)} /> : null}
+                {view.checks.length ? <PlanList operations={view.plan} /> : <p className="text-sm text-slate-500">The plan follows from the checks.</p>}
+              </div>
             ) : (
               <p className="text-sm text-slate-500">The exact T-SQL and PowerShell for each node will be listed here before anything runs.</p>
             )}

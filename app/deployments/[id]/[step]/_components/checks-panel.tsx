@@ -13,7 +13,7 @@ export function ChecksList({ checks }: { checks: readonly Check[] }) {
   return (
     <ul className="divide-y divide-slate-100">
       {checks.map((c) => (
-        <li key={`${c.target}/${c.id}`} className="py-2" data-testid={`check-${c.id}`}>
+        <li key={`${c.target}/${c.id}`} className="py-2" data-testid={`check-${c.id}`} data-status={c.status}>
           <div className="flex items-start gap-3">
             <span className={`mt-0.5 w-14 shrink-0 rounded px-1.5 py-0.5 text-center text-xs font-semibold uppercase ${BADGE[c.status]}`}>{c.status}</span>
             <div className="min-w-0 flex-1">
