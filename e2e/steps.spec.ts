@@ -245,6 +245,33 @@ test('steps 5 to 9 reach verified after step 4: each plan reviewed and applied f
   }
   const stepper = page.getByRole('navigation', { name: 'Steps' });
   for (const s of STEPS) await expect(stepper.getByTestId(`status-${s.slug}`)).toHaveText('Verified');
+});
+
+test('the failover drill on the overview: three moves, each followed by a full recovery with its times', async ({ signedIn: page }) => {
+  // The lab as the previous test left it: all nine steps verified.
+  test.setTimeout(900_000);
+  await openDemo(page);
+  const drill = page.getByRole('region', { name: 'Failover drill' });
+  await drill.getByRole('button', { name: 'Check the chain now' }).click();
+  await expect(drill.getByRole('status')).toHaveText('Every part of the chain works.', { timeout: 120_000 });
+  await expect(drill.getByTestId('check-drill:endpoint')).toContainText(/Served [0-9A-F]{40}/);
+  await expect(drill.getByTestId('check-drill:worker:WORKER1')).toContainText('LastOnlineTime');
+  await expect(drill.getByTestId('check-drill:trust:WORKER1')).toContainText(/is trusted on SQLNODE\d/);
+
+  await drill.getByLabel('Wait for recovery (seconds)').fill('120');
+  await drill.getByRole('button', { name: /^Apply 3 operation/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm apply' });
+  await dialog.getByRole('textbox').first().fill('FAILOVER');
+  await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  await expect(drill.getByTestId('job-status')).toHaveText(/^(Finished|Failed|Cancelled|Interrupted)$/, { timeout: 800_000 });
+  const log = await drill.getByLabel('Job log').textContent();
+  await expect(drill.getByTestId('job-status'), log ?? '').toHaveText('Finished', { timeout: 1 });
+  // Each move says what moved and how long each part of the chain took to come back.
+  for (const i of [0, 1, 2]) await expect(drill.getByTestId(`job-op-${i}`)).toHaveAttribute('data-status', 'done');
+  await expect(drill.getByTestId('job-op-0')).toContainText(/master role SQLNODE\d → SQLNODE\d \(Online\)\. Recovered: .*endpoint [\d.]+ s.*master heartbeat [\d.]+ s.*WORKER1 [\d.]+ s.*logging login [\d.]+ s/);
+  await expect(drill.getByTestId('job-op-1')).toContainText(/SSISDB-AG primary SQLNODE\d → SQLNODE\d\. Recovered:/);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-failover-drill.png'), fullPage: true });
   await control('/reset', { scenario: 'fresh' });
 });
 
