@@ -127,10 +127,6 @@ Describe 'cluster-role-create.ps1' {
 
     It 'creates the role through a scheduled task under the given account, and leaves no task or file behind' {
         $null = Send-Lab 'reset fresh'; Enter-LabHost 'SQLNODE1'
-        if (-not (Get-Command -Name Register-ScheduledTask -ErrorAction SilentlyContinue)) {
-            Set-ItResult -Skipped -Because 'the lab does not simulate the ScheduledTasks module yet'
-            return
-        }
         { Invoke-Role 'create' @{ ServiceName = $script:Svc; Name = 'SSISMASTER'; StaticAddress = '10.0.0.50'; RunAsUser = 'LAB\Administrator'; RunAsPassword = 'wrong' } } | Should -Throw '*user name or password is incorrect*'
         $r = Invoke-Role 'create' @{ ServiceName = $script:Svc; Name = 'SSISMASTER'; StaticAddress = '10.0.0.50'; RunAsUser = 'LAB\Administrator'; RunAsPassword = 'Lab-Admin-2022!' }
         $r.created | Should -BeTrue
