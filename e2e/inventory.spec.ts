@@ -67,7 +67,7 @@ test('create a deployment, see an inline error, open every step page and keep sc
       await deployment.openStep(step.slug);
       await expect(page.getByText(step.summary)).toBeVisible();
       for (const panel of ['Checks', 'Plan', 'Apply']) {
-        await expect(page.getByRole('region', { name: panel })).toBeVisible();
+        await expect(page.getByRole('region', { name: panel, exact: true })).toBeVisible();
       }
       // Steps with live probes check the (unreachable) hosts on open; the others stay not checked.
       await expect(page.getByTestId(`status-${step.slug}`)).toHaveText(new RegExp(`^(${Object.values(STEP_STATUS_LABELS).join('|')})$`));

@@ -76,8 +76,11 @@ async function probed(page: Page, slug: StepSlug) {
 
 /** Probes again now (the page only re-probes on open when its checks are older than 15 s). */
 async function recheck(page: Page) {
+  // "Checking every node…" can come and go between two polls: wait for the new time instead.
+  const before = await page.getByText(/^Last checked/).textContent();
+  await page.waitForTimeout(1100); // the time shown has whole seconds
   await page.getByRole('button', { name: 'Re-check' }).click();
-  await expect(page.getByRole('button', { name: 'Checking every node…' })).toBeVisible();
+  await expect(page.getByText(/^Last checked/)).not.toHaveText(before ?? '', { timeout: 120_000 });
   await expect(page.getByRole('button', { name: 'Re-check' })).toBeEnabled({ timeout: 120_000 });
 }
 
