@@ -5,9 +5,10 @@ import path from 'node:path';
 import { cmdInnerLine, programName, splitCommandLine } from './cmdline';
 import { ConsoleInput, WindowsConsoleText } from './console';
 import { codePage } from './codepage';
-import { mapPowerShellArgs } from './powershell-args';
+import { mapPowerShellArgs, warmCommandLine } from './powershell-args';
 import { finishedProcess } from './process';
 import type { CommandExecutor, ExecutorProcess, ExecutorStartRequest } from './types';
+import { WarmPool } from './warm-pool';
 
 export interface PwshExecutorOptions {
   /** The pwsh binary; default `pwsh` from PATH. */
@@ -30,6 +31,13 @@ export interface PwshExecutorOptions {
   env?: Readonly<Record<string, string>>;
   /** Working directory of the processes; default the OS temp directory. */
   cwd?: string;
+  /**
+   * Warm PowerShell hosts (warm-pool.ts) for the non-interactive -EncodedCommand/-Command lines
+   * they run exactly as a process of their own would: a pool shared with other executors (the
+   * lab shares one across its hosts), `true` for one of this executor's own (the default), or
+   * `false` to start pwsh for every command. LAB_PWSH_WARM=0 in the environment turns it off.
+   */
+  warm?: WarmPool | boolean;
 }
 
 export interface PwshExecutor extends CommandExecutor {
@@ -60,6 +68,13 @@ export interface PwshExecutor extends CommandExecutor {
 export function createPwshExecutor(options: PwshExecutorOptions = {}): PwshExecutor {
   const running = new Set<ExecutorProcess>();
   let configHome: string | undefined;
+  const warmWanted = options.warm ?? true;
+  const ownPool = warmWanted === true && process.env.LAB_PWSH_WARM !== '0';
+  let pool: WarmPool | undefined = warmWanted instanceof WarmPool ? warmWanted : undefined;
+  const warmPool = (): WarmPool | undefined => {
+    if (!pool && ownPool) pool = new WarmPool({ pwshPath: options.pwshPath, cwd: options.cwd });
+    return pool;
+  };
 
   const profileDir = (): string => {
     if (configHome) return configHome;
@@ -75,10 +90,32 @@ export function createPwshExecutor(options: PwshExecutorOptions = {}): PwshExecu
     return configHome;
   };
 
-  const startPwsh = (request: ExecutorStartRequest, args: string[]): ExecutorProcess => {
+  const identity = (request: ExecutorStartRequest) => {
     const [domain, user] = request.user.includes('\\')
       ? request.user.split('\\', 2)
       : [request.hostName, request.user];
+    return {
+      COMPUTERNAME: request.hostName,
+      USERNAME: user ?? request.user,
+      USERDOMAIN: domain ?? request.hostName,
+    };
+  };
+
+  const startWarm = (target: WarmPool, request: ExecutorStartRequest, script: string, encoded: boolean): ExecutorProcess => {
+    const home = profileDir();
+    const proc = target.run({
+      script,
+      encoded,
+      env: { ...options.env, ...request.env, XDG_CONFIG_HOME: home, ...identity(request) },
+      profile: path.join(home, 'powershell', 'profile.ps1'),
+      codepage: request.codepage,
+    });
+    running.add(proc);
+    void proc.exit.then(() => running.delete(proc));
+    return proc;
+  };
+
+  const startPwsh = (request: ExecutorStartRequest, args: string[]): ExecutorProcess => {
     const child = spawn(options.pwshPath ?? 'pwsh', args, {
       cwd: options.cwd ?? os.tmpdir(),
       detached: true,
@@ -89,9 +126,7 @@ export function createPwshExecutor(options: PwshExecutorOptions = {}): PwshExecu
         ...request.env,
         TERM: 'dumb',
         XDG_CONFIG_HOME: profileDir(),
-        COMPUTERNAME: request.hostName,
-        USERNAME: user ?? request.user,
-        USERDOMAIN: domain ?? request.hostName,
+        ...identity(request),
         POWERSHELL_TELEMETRY_OPTOUT: '1',
         POWERSHELL_UPDATECHECK: 'Off',
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
@@ -146,6 +181,9 @@ export function createPwshExecutor(options: PwshExecutorOptions = {}): PwshExecu
       if (program === 'powershell' || program === 'pwsh') {
         const mapped = mapPowerShellArgs(argv.slice(1));
         if (mapped.kind === 'unsupported') return fail(request, mapped.reason);
+        const warm = warmCommandLine(argv.slice(1));
+        const target = warm ? warmPool() : undefined;
+        if (warm && target) return startWarm(target, request, warm.script, warm.encoded);
         return startPwsh(request, mapped.args);
       }
       if (request.viaCmd) {
@@ -163,6 +201,8 @@ export function createPwshExecutor(options: PwshExecutorOptions = {}): PwshExecu
     async close() {
       for (const proc of running) proc.kill();
       await Promise.all([...running].map((p) => p.exit));
+      if (ownPool && pool) await pool.close();
+      pool = undefined;
       if (configHome) fs.rmSync(configHome, { recursive: true, force: true });
       configHome = undefined;
     },

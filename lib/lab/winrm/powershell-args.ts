@@ -99,3 +99,50 @@ export function mapPowerShellArgs(argv: readonly string[]): PwshArgs {
   }
   return { kind: 'run', args: out };
 }
+
+/** A command line the warm hosts run as the console host would: see warm-pool.ts. */
+export type WarmCommandLine = { script: string; encoded: boolean };
+
+/** Parameters that change nothing a warm host would do differently (they are dropped or moot here). */
+const WARM_NEUTRAL = new Set<Param>(['nologo', 'noprofile', 'executionpolicy', 'windowstyle', 'sta', 'mta']);
+
+/**
+ * The script of a `powershell -NonInteractive … -EncodedCommand <b64>` or `… -Command <text>`
+ * line, when nothing else on it would make a process of its own behave differently from a warm
+ * host; otherwise undefined (the executor then starts pwsh for it). Interactive lines (no
+ * -NonInteractive), `-Command -` (a script read from stdin like a prompt), -NoExit, -File,
+ * -InputFormat/-OutputFormat, -EncodedArguments, -ConfigurationName, -Version, -PSConsoleFile and
+ * malformed base64 all go to a process of their own.
+ */
+export function warmCommandLine(argv: readonly string[]): WarmCommandLine | undefined {
+  let nonInteractive = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const param = arg.startsWith('-') && arg.length > 1 ? resolve(arg.slice(1)) : undefined;
+    let found: WarmCommandLine | undefined;
+    if (!param) {
+      found = { script: argv.slice(i).join(' '), encoded: false };
+    } else if (param === 'command') {
+      const rest = argv.slice(i + 1);
+      if (rest.length === 0 || rest[0] === '-') return undefined;
+      found = { script: rest.join(' '), encoded: false };
+    } else if (param === 'encodedcommand') {
+      if (argv.length !== i + 2) return undefined;
+      const b64 = argv[i + 1] ?? '';
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
+      const bytes = Buffer.from(b64, 'base64');
+      if (bytes.length % 2 !== 0) return undefined;
+      found = { script: bytes.toString('utf16le'), encoded: true };
+    } else if (param === 'noninteractive') {
+      nonInteractive = true;
+      continue;
+    } else if (WARM_NEUTRAL.has(param)) {
+      if (TAKES_VALUE.has(param)) i++;
+      continue;
+    } else {
+      return undefined;
+    }
+    return nonInteractive && found.script.trim() !== '' ? found : undefined;
+  }
+  return undefined;
+}
