@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import sql from 'mssql';
 import { LAB_DMK_PASSWORD } from '../lib/lab/sql/scenarios';
 import type { LabEndpoints } from '../lib/lab/topology';
 import { STEPS, type StepSlug } from '../lib/steps/registry';
@@ -39,28 +38,6 @@ async function applyPlan(page: Page, message: string | RegExp) {
   await expect(page.getByTestId('job-message')).toHaveText(message);
 }
 
-/**
- * The DBA runs T-SQL on an instance themselves (SSMS): through the lab's TDS endpoint, as the
- * lab's SQL administrator, over TLS checked against the lab CA.
- */
-async function runAsDba(instance: string, statement: string) {
-  const e = lab();
-  const at = e.hosts[instance]!.sql!;
-  const pool = await new sql.ConnectionPool({
-    server: at.host,
-    port: at.port,
-    user: e.credentials.sqlAdmin!.user,
-    password: e.credentials.sqlAdmin!.password,
-    database: 'master',
-    options: { encrypt: true, trustServerCertificate: false, serverName: instance, cryptoCredentialsDetails: { ca: fs.readFileSync(e.caCertPath, 'utf8') } },
-  }).connect();
-  try {
-    await pool.request().query(statement);
-  } finally {
-    await pool.close();
-  }
-}
-
 async function openDemo(page: Page) {
   await page.goto('/deployments');
   await page.getByRole('link', { name: /^Demo: built-in lab/ }).click();
@@ -84,10 +61,10 @@ async function recheck(page: Page) {
   await expect(page.getByRole('button', { name: 'Re-check' })).toBeEnabled({ timeout: 120_000 });
 }
 
-test('steps 1 to 3 are verified on the fresh lab, with the evidence read from each node', async ({ signedIn: page }) => {
-  test.setTimeout(300_000);
+test('steps 1 to 3 on the fresh lab: 1 and 3 verified; step 2 enables Scale Out in the catalog, once, then is verified', async ({ signedIn: page }) => {
+  test.setTimeout(420_000);
   await openDemo(page);
-  for (const slug of ['prereqs', 'primary', 'secondary'] as const) {
+  for (const slug of ['prereqs', 'secondary'] as const) {
     await test.step(slug, async () => {
       await probed(page, slug);
       await expect(page.getByTestId('step-status')).toHaveText('Verified');
@@ -95,9 +72,30 @@ test('steps 1 to 3 are verified on the fresh lab, with the evidence read from ea
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `lab-${slug}.png`), fullPage: true });
     });
   }
-  // Evidence is what was read: the certificate bound on the primary, by thumbprint.
-  await probed(page, 'primary');
-  await expect(page.getByTestId('check-cert-covers-dns-name@SQLNODE1')).toContainText(/Bound certhash [0-9A-F]{40} names SSISMASTER/);
+  await test.step('primary', async () => {
+    await probed(page, 'primary');
+    // Evidence is what was read: the certificate bound on the primary, by thumbprint...
+    await expect(page.getByTestId('check-cert-covers-dns-name@SQLNODE1')).toContainText(/Bound certhash [0-9A-F]{40} names SSISMASTER/);
+    await expect(page.getByTestId('check-cert-covers-dns-name@SQLNODE1')).toHaveAttribute('data-status', 'pass');
+    // ...and the fresh lab's catalog, created without "Enable this server as SSIS scale out master".
+    const catalog = page.getByTestId('check-scaleout-enabled@SQLNODE1');
+    await expect(catalog).toHaveAttribute('data-status', 'fail');
+    await expect(catalog).toContainText("SSISDB.catalog.master_properties on SQLNODE1: IS_SCALEOUT_ENABLED = 'FALSE'.");
+    await expect(page.getByTestId('step-status')).toHaveText('Ready to apply');
+    const plan = page.getByRole('region', { name: 'Plan for SQLNODE1' });
+    await expect(plan.getByText('Enable Scale Out in SSISDB on SQLNODE1 (catalog.enable_scaleout, once, before HA)')).toBeVisible();
+    await expect(plan).toContainText('Once only, and before HA');
+    await expect(plan).toContainText('EXEC SSISDB.catalog.enable_scaleout;');
+    await expect(page.getByRole('button', { name: /^Apply 1 operation/ })).toBeVisible();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-primary-fresh.png'), fullPage: true });
+
+    await applyPlan(page, 'Applied and verified.');
+    await page.reload();
+    await expect(page.getByTestId('step-status')).toHaveText('Verified');
+    await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toContainText("IS_SCALEOUT_ENABLED = 'TRUE'");
+    await expect(page.getByText('Nothing to do: every check passes.')).toBeVisible();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'lab-primary.png'), fullPage: true });
+  });
 });
 
 test('step 4 on the fresh lab: no availability group yet, so the plan is the DBA’s manual work', async ({ signedIn: page }) => {
@@ -156,11 +154,19 @@ test('step 4 reaches verified from the fresh lab: the DBA’s SSMS work through 
   test.setTimeout(600_000);
   await control('/reset', { scenario: 'fresh' });
   await openDemo(page);
-  for (const slug of ['prereqs', 'primary', 'secondary'] as const) {
+  for (const slug of ['prereqs', 'secondary'] as const) {
     await probed(page, slug);
     await recheck(page);
     await expect(page.getByTestId('step-status')).toHaveText('Verified');
   }
+  // Step 2's apply enables Scale Out in the catalog on the primary, once, before SSISDB joins the
+  // availability group (the logging login it makes is what step 6 copies to the secondaries).
+  await probed(page, 'primary');
+  await recheck(page);
+  await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'fail');
+  await applyPlan(page, 'Applied and verified.');
+  await page.reload();
+  await expect(page.getByTestId('step-status')).toHaveText('Verified');
 
   await probed(page, 'always-on');
   await recheck(page);
@@ -239,10 +245,9 @@ test('steps 5 to 9 reach verified after step 4: each plan reviewed and applied f
   await openDemo(page);
   await probed(page, 'always-on');
   await expect(page.getByTestId('step-status')).toHaveText('Verified');
-  // The fresh lab's catalog was created without "Enable this server as SSIS scale out master", and
-  // no step checks that yet: the DBA clicks Scale Out Manager's "Enable" (catalog.enable_scaleout)
-  // on the primary, once, before the logging login is made highly available.
-  await runAsDba('SQLNODE1', 'EXEC SSISDB.catalog.enable_scaleout;');
+  // Scale Out was enabled in the catalog by step 2's apply in the previous test: nothing by hand here.
+  await probed(page, 'primary');
+  await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'pass');
   for (const slug of ['config', 'logging', 'cluster-role', 'master-address', 'workers'] as const) {
     await test.step(slug, () => toVerified(page, slug));
   }
@@ -333,4 +338,14 @@ test('misconfigured: each planted fault of steps 5 to 9 fails by name, and the s
     });
   }
   await control('/reset', { scenario: 'fresh' });
+  // zz-runbook.spec goes on from here: the fresh lab as the fresh flow leaves step 2, Scale Out
+  // enabled in its catalog (so step 2 is healthy when the export records its drift baseline).
+  await test.step('fresh, step 2 applied', async () => {
+    await probed(page, 'primary');
+    await recheck(page);
+    await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'fail');
+    await applyPlan(page, 'Applied and verified.');
+    await page.reload();
+    await expect(page.getByTestId('step-status')).toHaveText('Verified');
+  });
 });

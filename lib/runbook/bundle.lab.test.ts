@@ -69,13 +69,18 @@ beforeAll(async () => {
 
   // Records as the wizard makes them: the primary applied for real on the misconfigured lab...
   ctx = await t.use('misconfigured');
-  const started = await startStepApply(t.rt, ctx.deploymentId, 'primary', 'dba-alice', ['rebind SQLNODE1']);
-  expect(started).toMatchObject({ ok: true });
-  for (let i = 0; i < 600 && getJob(t.rt.db, (started as { jobId: string }).jobId)?.status === 'running'; i++) await new Promise((r) => setTimeout(r, 250));
-  expect(getJob(t.rt.db, (started as { jobId: string }).jobId)?.status).toBe('succeeded');
-  // ...then every step probed on the healthy (fresh) lab, where step 4 still has its manual plan.
+  const applyPrimary = async (confirmations: string[]) => {
+    const started = await startStepApply(t.rt, ctx.deploymentId, 'primary', 'dba-alice', confirmations);
+    expect(started).toMatchObject({ ok: true });
+    for (let i = 0; i < 600 && getJob(t.rt.db, (started as { jobId: string }).jobId)?.status === 'running'; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(getJob(t.rt.db, (started as { jobId: string }).jobId)?.status).toBe('succeeded');
+  };
+  await applyPrimary(['rebind SQLNODE1']);
+  // ...then the fresh lab, whose catalog step 2 enables Scale Out in (a second job), and every step
+  // probed on it, healthy up to step 3; step 4 still has its manual plan.
   await t.control('/reset', { scenario: 'fresh' });
   await closeAllPools();
+  await applyPrimary([]);
   await probeAllSteps(t.rt, ctx.deploymentId);
 
   const rt = { ...t.rt, env: { dataDir: path.join(dir, 'data') } } as Parameters<typeof exportScripts>[0];
@@ -96,9 +101,10 @@ describe('the script bundle, made from the lab', () => {
   it('has per-node folders numbered in plan order, the ini of every master, a README and a drift test per step', () => {
     const names = [...files.keys()];
     const ops = names.filter((n) => /^[^/]+\/\d{2}-/.test(n) && !n.startsWith('drift/') && !n.endsWith('.diff'));
-    // The applied primary job, in the order it ran, on SQLNODE1.
+    // The applied primary jobs, in the order they ran, on SQLNODE1: the certificate on the
+    // misconfigured lab, then enabling Scale Out in the fresh lab's catalog.
     const primary = ops.filter((n) => n.includes('-primary-')).map((n) => n.replace(/^SQLNODE1\/\d+-primary-/, ''));
-    expect(primary).toEqual(['new-certificate_SQLNODE1.ps1', 'rebind_SQLNODE1.ps1', 'settings-thumbprint_SQLNODE1.ps1', 'restart_SQLNODE1.ps1']);
+    expect(primary).toEqual(['new-certificate_SQLNODE1.ps1', 'rebind_SQLNODE1.ps1', 'settings-thumbprint_SQLNODE1.ps1', 'restart_SQLNODE1.ps1', 'enable-scaleout_SQLNODE1.sql']);
     expect(names.some((n) => /^SQLNODE1\/\d+-primary-settings-thumbprint_SQLNODE1\.diff$/.test(n))).toBe(true);
     // Step 4's manual work on the fresh lab is in the bundle too, after the primary's.
     expect(ops.some((n) => n.includes('-always-on-'))).toBe(true);

@@ -11,7 +11,7 @@ export const STEPS = [
     slug: 'primary',
     title: 'Install Scale Out Master on the primary',
     summary:
-      'The Scale Out Master service is installed on the primary node under a domain account, and its TLS certificate sits in LocalMachine\\Root, is bound to the master port and names the master service DNS host name.',
+      'The Scale Out Master service is installed on the primary node under a domain account, its TLS certificate sits in LocalMachine\\Root, is bound to the master port and names the master service DNS host name, and Scale Out is enabled, once, in the SSISDB catalog on the primary.',
   },
   {
     slug: 'secondary',

@@ -3,7 +3,9 @@ import type { ApplyContext, Operation } from '@/lib/engine/types';
 import type { StepContext } from '@/lib/steps/context';
 import { fitCertificate } from '../master-shared/analyse';
 import { newCertificate, nodeState, rebind, restart, setAccount, writeThumbprint } from '../master-shared/actions';
-import { OP, parseOpId } from '../master-shared/ids';
+import { idAt, OP, parseOpId } from '../master-shared/ids';
+import { CATALOG_OP } from './catalog';
+import { enableScaleOut } from './catalog-read';
 import { primaryHost } from './probe';
 
 /**
@@ -12,6 +14,13 @@ import { primaryHost } from './probe';
  * not from the plan: a plan made before the new certificate existed cannot know its thumbprint.
  */
 export async function apply(ctx: StepContext, op: Operation, run: ApplyContext): Promise<string> {
+  if (op.kind === 'manual') throw new Error(`"${op.summary}" is a manual operation: follow its instructions, then check the step again.`);
+  // The catalog's operation names the node it was read on; it runs where SSISDB is writable now.
+  if (op.id.toUpperCase().startsWith(`${CATALOG_OP.enable}@`.toUpperCase())) {
+    const node = op.id.slice(CATALOG_OP.enable.length + 1);
+    if (!ctx.inventory.masters.some((m) => idAt(CATALOG_OP.enable, m.hostName) === idAt(CATALOG_OP.enable, node))) throw new Error(`Not an operation of this step: ${op.id}`);
+    return enableScaleOut(ctx, primaryHost(ctx), run);
+  }
   const parsed = parseOpId(op.id);
   if (!parsed || parsed.host.toUpperCase() !== primaryHost(ctx).toUpperCase()) throw new Error(`Not an operation of this step: ${op.id}`);
   const { host, action } = { ...parsed, host: primaryHost(ctx) };

@@ -1,14 +1,25 @@
-// Step 2's plan: pure, from the checks (and the facts the installed check carries).
+// Step 2's plan: pure, from the checks (and the facts the installed and catalog checks carry).
 import 'server-only';
 import type { Check, Operation } from '@/lib/engine/types';
 import type { StepContext } from '@/lib/steps/context';
 import { factsOf } from '../master-shared/facts';
 import { CHECK, idAt } from '../master-shared/ids';
 import { accountOp, newCertOp, rebindOp, restartOp, settingsOp, setupOp, type OpEnv } from '../master-shared/ops';
+import { CATALOG_CHECK, catalogOps } from './catalog';
 import { primaryHost } from './probe';
 
+/** The master service's operations, then the catalog's (enable_scaleout needs the master feature installed). */
 export function plan(ctx: Pick<StepContext, 'inventory' | 'services'>, checks: Check[]): Operation[] {
   const host = primaryHost(ctx);
+  const installed = checks.find((c) => c.id === idAt(CHECK.installed, host));
+  const catalog = catalogOps(
+    checks.find((c) => c.id === idAt(CATALOG_CHECK, host)),
+    installed?.status !== 'fail',
+  );
+  return [...masterOps(ctx, host, checks), ...catalog];
+}
+
+function masterOps(ctx: Pick<StepContext, 'inventory' | 'services'>, host: string, checks: Check[]): Operation[] {
   const env: OpEnv = ctx;
   const status = (id: string) => checks.find((c) => c.id === idAt(id, host))?.status;
   const installed = checks.find((c) => c.id === idAt(CHECK.installed, host));

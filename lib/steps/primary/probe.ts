@@ -4,6 +4,8 @@ import type { StepContext } from '@/lib/steps/context';
 import { analyseNode } from '../master-shared/analyse';
 import { unknownChecks, type CheckEnv } from '../master-shared/checks';
 import { readNodes } from '../master-shared/node-read';
+import { catalogCheck } from './catalog';
+import { readCatalog } from './catalog-read';
 import { primaryChecks, primaryCheckTitles } from './checks';
 
 export const checkEnv = (ctx: StepContext): CheckEnv => ({
@@ -16,14 +18,19 @@ export const checkEnv = (ctx: StepContext): CheckEnv => ({
 /** The primary is the first master node of the inventory: the one the HA document installs first. */
 export const primaryHost = (ctx: Pick<StepContext, 'inventory'>) => ctx.inventory.masters[0]!.hostName;
 
-export async function probe(ctx: StepContext): Promise<Check[]> {
-  const host = primaryHost(ctx);
-  const env = checkEnv(ctx);
-  const [reading] = await readNodes(ctx, [host]);
+function nodeChecks(host: string, env: CheckEnv, reading: Awaited<ReturnType<typeof readNodes>>[number] | undefined): Check[] {
   if (!reading || !reading.ok) return unknownChecks(host, reading?.error ?? 'no answer', primaryCheckTitles(env));
   try {
     return primaryChecks(analyseNode(host, reading.read, env.masterDnsName), env);
   } catch (e) {
     return unknownChecks(host, `what it returned could not be understood: ${e instanceof Error ? e.message : String(e)}`, primaryCheckTitles(env));
   }
+}
+
+/** The node through WinRM (service, certificate, settings) and its SQL instance (the catalog), in parallel. */
+export async function probe(ctx: StepContext): Promise<Check[]> {
+  const host = primaryHost(ctx);
+  const env = checkEnv(ctx);
+  const [[reading], catalog] = await Promise.all([readNodes(ctx, [host]), readCatalog(ctx, host)]);
+  return [...nodeChecks(host, env, reading), catalogCheck(catalog)];
 }

@@ -117,7 +117,9 @@ describe('unreachable nodes', () => {
     expect(plan(down, checks)).toEqual([]);
 
     const primary = await primaryStep.probe(down);
-    expect(primary.map((x) => x.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    // The node's six checks, and the catalog's (read through SQL, here unreachable too).
+    expect(primary.map((x) => x.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    expect(primary.at(-1)).toMatchObject({ id: 'scaleout-enabled@SQLNODE1', evidence: 'SQLNODE1 could not be read: no SQL' });
     expect(primary[0]!.evidence).toContain('TCP_REFUSED');
     expect(primaryStep.plan(down, primary)).toEqual([]);
   });
