@@ -26,21 +26,43 @@ export type LabDeployment = {
   context(): StepContext;
   control(route: string, body?: Record<string, unknown>): Promise<unknown>;
   traffic(): Promise<Traffic>;
-  /** CPU seconds the lab process and its reaped children (the pwsh behind each command) used so far. */
+  /** CPU seconds the lab process and its children, live or reaped (the pwsh behind the commands), used so far. */
   labCpuSeconds(): number;
   close(): Promise<void>;
 };
 
-/** utime + stime + cutime + cstime from /proc (Linux); NaN elsewhere. */
-export function cpuSecondsOf(pid: number | undefined): number {
+/** pid, ppid and utime + stime + cutime + cstime (seconds) of a /proc/<pid>/stat line. */
+function readStat(pid: string): { ppid: number; cpu: number } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14–17 of proc(5), counted from the state (field 3) here; clock ticks of 1/100 s.
-    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+    // Fields 4 and 14–17 of proc(5), counted from the state (field 3) here; clock ticks of 1/100 s.
+    return { ppid: Number(f[1]), cpu: [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100 };
   } catch {
-    return NaN;
+    return undefined;
   }
+}
+
+/**
+ * CPU seconds of a process and all its descendants (Linux /proc; NaN elsewhere): the live ones
+ * (the lab's warm PowerShell hosts live as long as the lab) and, through cutime/cstime, those
+ * already reaped (a pwsh per command).
+ */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined || !readStat(String(pid))) return NaN;
+  const all = new Map<number, { ppid: number; cpu: number }>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = readStat(name);
+    if (st) all.set(Number(name), st);
+  }
+  let total = 0;
+  const queue = [pid];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    total += all.get(p)?.cpu ?? 0;
+    for (const [child, st] of all) if (st.ppid === p) queue.push(child);
+  }
+  return total;
 }
 
 export function openLabDeployment(ep: LabEndpoints, dir: string, labPid?: number): LabDeployment {
