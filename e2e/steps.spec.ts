@@ -318,13 +318,21 @@ test('misconfigured: each planted fault of steps 5 to 9 fails by name, and the s
       await recheck(page);
       if (fault.slug === 'logging') {
         // SQLNODE2 is also Windows-authentication only, so the wizard's SQL login cannot read the
-        // other-SID login there: it shows once the DBA turns mixed mode on with Windows
-        // authentication (the plan's manual operation), which the lab's control API cannot do yet.
-        await expect(page.getByTestId('check-mixed:SQLNODE2')).toHaveAttribute('data-status', 'unknown');
-        await expect(page.getByTestId('check-mixed:SQLNODE2')).toContainText('Windows-authentication-only mode refuses every SQL login');
+        // other-SID login there: the step reads LoginMode over WinRM instead and plans the registry
+        // write and a confirmed restart of SQL Server, then the login, read when it runs.
+        await expect(page.getByTestId('check-mixed:SQLNODE2')).toHaveAttribute('data-status', 'fail');
+        await expect(page.getByTestId('check-mixed:SQLNODE2')).toContainText('LoginMode = 1 (Windows authentication only)');
         await expect(page.getByTestId(`check-${fault.check}`)).toHaveAttribute('data-status', 'unknown');
-        await expect(page.getByText('Turn on SQL Server authentication on SQLNODE2 (Windows authentication needed)')).toBeVisible();
+        await expect(page.getByText('Set LoginMode = 2 (SQL Server and Windows authentication) for SQLNODE2 in the registry, over WinRM (the instance refuses SQL logins)')).toBeVisible();
+        await expect(page.getByText('Restart SQL Server (MSSQLSERVER) on SQLNODE2 so it starts in mixed mode')).toBeVisible();
+        await expect(page.getByText('manual: you run it')).toHaveCount(0);
         await page.screenshot({ path: path.join(SCREENSHOT_DIR, `lab-${fault.slug}-misconfigured.png`), fullPage: true });
+        await applyPlan(page, /^Applied/);
+        await page.reload();
+        await recheck(page);
+        await expect(page.getByTestId('check-mixed:SQLNODE2')).toHaveAttribute('data-status', 'pass');
+        await expect(page.getByTestId(`check-${fault.check}`)).toHaveAttribute('data-status', 'pass');
+        await expect(page.getByTestId(`check-${fault.check}`)).toContainText('SID');
         return;
       }
       const check = page.getByTestId(`check-${fault.check}`);

@@ -101,6 +101,26 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ),
   );
 
+  // A SQL instance's endpoint follows its MSSQLSERVER service (windows-sql-link.ts): closed when
+  // it stops (every connection to it dropped, those routed through the listener too), listening
+  // again on the same port when it starts. One change at a time per host, in order.
+  const endpointChanges = new Map<string, Promise<void>>();
+  const sqlEndpoint = (host: string, running: boolean): Promise<void> => {
+    const next = (endpointChanges.get(host) ?? Promise.resolve()).then(async () => {
+      if (running) {
+        if (!sqlServers.has(host) && sqlPorts.has(host)) await startInstance(host);
+        return;
+      }
+      listenerServer.dropSessions((c) => (c as LabSession | undefined)?.instance?.toUpperCase() === host.toUpperCase());
+      const s = sqlServers.get(host);
+      if (!s) return;
+      sqlServers.delete(host);
+      await s.close();
+    });
+    endpointChanges.set(host, next.catch(() => undefined));
+    return next;
+  };
+
   // Each host runs scripts in real PowerShell 7 with the simulated Windows commands loaded; the
   // physics (master endpoint, worker heartbeats) join the Windows and SQL states.
   const windows = await startWindowsSide({
@@ -111,6 +131,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     workers: topology.workers,
     pwshPath: findPwsh(),
     sql: () => ref.engine,
+    sqlEndpoint,
     masterDnsName: topology.masterDns,
     masterPort: ports.get('master-endpoint') || undefined,
     accounts: [{ domain: LAB_DOMAIN, name: 'wizard', password: windowsPassword }],
@@ -159,6 +180,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       ref.engine.close();
       ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true });
       await windows.reset(next);
+      // Every instance of the new state runs (its service too): an endpoint closed before the
+      // reset listens again.
+      for (const host of topology.masters) if (ref.engine.isRunning(host)) await sqlEndpoint(host, true);
       await windows.physics.tick();
       faults.failNext.clear();
       faults.latencyMs = 0;
@@ -177,19 +201,18 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       ref.engine.failover(ag, to, { force: body.force === true });
       return { ok: true, primary: ref.engine.primaryOf(ag) };
     },
+    // The instance's SQL Server service on its host, as services.msc would stop and start it.
     'POST /instances/:name/stop': async (_b, { name }) => {
-      const s = sqlServers.get(name ?? '');
-      if (!s) throw new ControlError(404, `No SQL instance ${name}`);
-      ref.engine.setInstanceRunning(name!, false);
-      await s.close();
-      sqlServers.delete(name!);
+      if (!sqlPorts.has(name ?? '')) throw new ControlError(404, `No SQL instance ${name}`);
+      await windows.setSqlService(name!, false);
       return { ok: true };
     },
     'POST /instances/:name/start': async (_b, { name }) => {
       if (!sqlPorts.has(name ?? '')) throw new ControlError(404, `No SQL instance ${name}`);
-      if (!sqlServers.has(name!)) {
-        ref.engine.setInstanceRunning(name!, true);
-        await startInstance(name!);
+      try {
+        await windows.setSqlService(name!, true);
+      } catch (e) {
+        throw new ControlError(409, e instanceof Error ? e.message : String(e));
       }
       return { ok: true };
     },

@@ -5,6 +5,8 @@ import type { LabSqlEngine } from './sql';
 import { LAB_LISTENER } from './sql';
 import { createWindowsApi, LAB_TOPOLOGY, windowsPrelude, windowsSessionEnv, WindowsState, type WindowsApi, type WindowsScenarioName } from './windows';
 import { ensureWorkers, labWorkers } from './windows/scenarios';
+import { startServiceCmdlet, stopServiceRaw } from './windows/services';
+import { linkSqlToWindows } from './windows-sql-link';
 import { createPwshExecutor, type PwshExecutor } from './winrm';
 import { WarmPool } from './winrm/warm-pool';
 
@@ -18,6 +20,11 @@ export type WindowsSide = {
   api: WindowsApi;
   executor(host: string): PwshExecutor;
   physics: Physics;
+  /**
+   * Stops or starts a host's SQL Server service (MSSQLSERVER), which stops or starts its instance
+   * (windows-sql-link.ts); resolves once the instance's endpoint is closed or listening.
+   */
+  setSqlService(host: string, running: boolean): Promise<void>;
   reset(scenario: WindowsScenarioName): Promise<void>;
   close(): Promise<void>;
 };
@@ -34,6 +41,8 @@ export async function startWindowsSide(opts: {
   workers?: string[];
   pwshPath: string;
   sql: () => LabSqlEngine;
+  /** Opens or closes a SQL instance's TDS endpoint when its MSSQLSERVER service starts or stops. */
+  sqlEndpoint: (host: string, running: boolean) => Promise<void>;
   masterDnsName: string;
   masterPort?: number;
   /**
@@ -45,6 +54,7 @@ export async function startWindowsSide(opts: {
   const db = new Database(path.join(opts.stateDir, 'windows.db'));
   db.pragma('journal_mode = WAL');
   const state = new WindowsState(db, opts.stateDir);
+  linkSqlToWindows(state.store, { sql: opts.sql, endpoint: opts.sqlEndpoint });
   const scenarioOptions = {
     listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: LAB_LISTENER.ip },
     ...(opts.workers ? { workers: labWorkers(opts.workers) } : {}),
@@ -84,6 +94,11 @@ export async function startWindowsSide(opts: {
       return e;
     },
     physics,
+    async setSqlService(host, running) {
+      if (running) startServiceCmdlet(state.store, host, 'MSSQLSERVER');
+      else stopServiceRaw(state.store, host, 'MSSQLSERVER');
+      await state.store.settled();
+    },
     async reset(scenario) {
       await state.reset(scenario, scenarioOptions);
       addAccounts();

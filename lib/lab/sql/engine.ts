@@ -144,7 +144,8 @@ export class LabSqlEngine {
   /**
    * Stops or starts an instance. Start applies what SQL Server reads at startup (LoginMode,
    * Always On enabled). Stopping a primary fails its AGs over automatically to a
-   * synchronized synchronous replica set to automatic failover, if there is one.
+   * synchronized synchronous replica set to automatic failover, if there is one. In the lab this
+   * follows the host's MSSQLSERVER service (lib/lab/windows-sql-link.ts).
    */
   setInstanceRunning(instance: string, running: boolean): void {
     this.db.transaction(() => {
@@ -172,6 +173,28 @@ export class LabSqlEngine {
         if (target) setPrimary(this.st, ag.group_id, target.replica_server_name);
       }
     })();
+  }
+
+  /** Whether an instance runs; undefined when the lab has no such instance. */
+  isRunning(instance: string): boolean | undefined {
+    const inst = this.st.instance(instance);
+    return inst ? inst.running === 1 : undefined;
+  }
+
+  /**
+   * The instance's LoginMode value in the Windows registry (HKLM\SOFTWARE\Microsoft\Microsoft SQL
+   * Server\MSSQLxx.<instance>\MSSQLServer): what it reads at its next start. The one copy of that
+   * value: xp_instance_regread/regwrite and the Windows side's registry both use it.
+   * Undefined when the lab has no such instance.
+   */
+  registryLoginMode(instance: string): number | undefined {
+    return this.st.instance(instance)?.login_mode_registry;
+  }
+
+  /** Writes the registry value only: the running instance keeps its mode until it restarts. */
+  setRegistryLoginMode(instance: string, mode: number): void {
+    const r = this.db.prepare('UPDATE lab_sql_instances SET login_mode_registry = ? WHERE name = ?').run(mode, instance);
+    if (r.changes === 0) throw new Error(`no instance ${instance}`);
   }
 
   /** What Enable-SqlAlwaysOn / Disable-SqlAlwaysOn change (effective after a restart). */

@@ -92,6 +92,11 @@ export class TdsConnection<TContext> {
     this.socket.destroy();
   }
 
+  /** The context the handler's authenticate gave the session; undefined before a login. */
+  get sessionContext(): TContext | undefined {
+    return this.session?.context;
+  }
+
   private onSocketData(data: Buffer): void {
     if (this.wire === 'tls') {
       this.tls?.feedRaw(data);

@@ -60,6 +60,17 @@ export async function createTdsServer<TContext = unknown>(
     get connectionCount() {
       return connections.size;
     },
+    dropSessions(match) {
+      let n = 0;
+      for (const c of connections) {
+        const context = c.sessionContext;
+        if (context !== undefined && match(context)) {
+          c.destroy();
+          n++;
+        }
+      }
+      return n;
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of connections) c.destroy();

@@ -298,5 +298,10 @@ export interface TdsServer {
   readonly port: number;
   /** Number of open client connections. */
   readonly connectionCount: number;
+  /**
+   * Drops the connections whose session context matches (what the end of the server process
+   * behind them does to a client); returns how many.
+   */
+  dropSessions(match: (context: unknown) => boolean): number;
   close(): Promise<void>;
 }

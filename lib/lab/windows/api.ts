@@ -46,8 +46,12 @@ export function windowsApiHandler(state: WindowsState, token: string): http.Requ
       if (!h.up) throw new WinError(WIN32[1722], { id: 'LabHostDown', category: 'ConnectionError', exception: 'Win32Exception', code: 1722, target: h.name });
       const session: SessionInfo = { remote: body.session?.remote === true, auth: body.session?.auth ?? 'local' };
       const result = await op({ state, host: h.name, session }, body.args ?? {});
+      // What a service change set off elsewhere in the lab (a SQL instance stopping or starting)
+      // is done before the cmdlet returns, as SCM answers once the service reached its state.
+      await state.store.settled();
       reply(200, { ok: true, result: result ?? null });
     } catch (e) {
+      await state.store.settled().catch(() => undefined);
       if (e instanceof WinError) return reply(200, { ok: false, error: e.toJSON() });
       if (e instanceof ZodError) return reply(400, { ok: false, error: { message: `Bad arguments for ${opName}: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` } });
       reply(500, { ok: false, error: { message: e instanceof Error ? e.message : String(e) } });

@@ -87,6 +87,8 @@ export function installSqlAndMaster(store: WindowsStore, host: string, o: { mast
     pathName: `"${DTS_BINN}\\MasterWindowsService.exe"`,
   });
   store.setRegistryValue(host, `${base}\\Instance Names\\SQL`, 'MSSQLSERVER', 'String', 'MSSQL16.MSSQLSERVER');
+  // The instance's own key. Its LoginMode value is the SQL side's (linked by windows-side.ts).
+  store.createRegistryKey(host, `${base}\\MSSQL16.MSSQLSERVER\\MSSQLServer`);
   sqlRegistry(store, host);
   store.setRegistryValue(host, `${base}\\160\\DTS\\Setup\\SQL_IS_Master`, 'Version', 'String', '16.0.1000.6');
   installMasterCertificate(store, host, o.cert, o.exportable, o.sqlServerName);

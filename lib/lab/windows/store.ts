@@ -83,6 +83,23 @@ interface ResourceRow {
   parameters: string;
 }
 
+/**
+ * Registry values whose one copy lives elsewhere in the lab: SQL Server's LoginMode is the SQL
+ * side's state (xp_instance_regread/regwrite read and write it there), so the Windows registry
+ * shows that copy and writes it there.
+ */
+export interface RegistryLink {
+  /** The host's linked values (each with its canonical key). */
+  values(host: string): RegistryValue[];
+  /** Takes a write of a linked value; false when (host, key, name) is not linked. */
+  write(host: string, key: string, name: string, kind: RegistryValueKind, data: RegistryData): boolean;
+}
+
+/** Told of every change of a service's status (SCM, a host going down or booting). */
+export type ServiceStatusHook = (host: string, service: ServiceInfo, previous: ServiceStatus) => void | Promise<void>;
+
+const sameKey = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 const sha256 = (text: string): string => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Registry keys are stored with the full hive name; this is the only spelling the tables hold. */
@@ -98,6 +115,15 @@ export class WindowsStore {
   readonly db: Database.Database;
   /** `<stateDir>/hosts/<HOST>/C` is each host's C: drive. */
   readonly stateDir: string;
+  /** Set by the lab (windows-side.ts): LoginMode of each SQL instance. */
+  registryLink: RegistryLink | undefined;
+  /**
+   * Set by the lab (windows-side.ts): the SQL instance behind MSSQLSERVER follows its service.
+   * Work it returns (a TDS endpoint closing or listening) is awaited by settled().
+   */
+  onServiceStatus: ServiceStatusHook | undefined;
+  readonly #pending = new Set<Promise<void>>();
+  #hookError: unknown;
 
   constructor(db: Database.Database, stateDir: string) {
     this.db = db;
@@ -208,7 +234,32 @@ export class WindowsStore {
     if (!s) throw new Error(`unreachable: no service ${name} on ${host}`);
     const next = { ...s, ...patch };
     this.putService(host, next);
+    if (next.status !== s.status) this.#serviceStatusChanged(host, next, s.status);
     return next;
+  }
+
+  #serviceStatusChanged(host: string, service: ServiceInfo, previous: ServiceStatus): void {
+    const work = this.onServiceStatus?.(host, service, previous);
+    if (!work) return;
+    const tracked = work.then(
+      () => undefined,
+      (e: unknown) => {
+        this.#hookError ??= e;
+      },
+    );
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  /**
+   * Waits for the work the service hook started (the internal API answers a service operation
+   * only after it, as SCM answers once the service reports its new state); throws what failed.
+   */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    const e = this.#hookError;
+    this.#hookError = undefined;
+    if (e !== undefined) throw e;
   }
 
   // ---- accounts ----------------------------------------------------------------------------
@@ -328,13 +379,26 @@ export class WindowsStore {
   }
 
   setRegistryValue(host: string, key: string, name: string, kind: RegistryValueKind, data: RegistryData): void {
+    if (this.registryLink?.write(host, canonicalRegistryKey(key), name, kind, data)) return;
     this.createRegistryKey(host, key);
     this.db
       .prepare('INSERT OR REPLACE INTO win_registry_values (host, key, name, kind, data) VALUES (?,?,?,?,?)')
       .run(host, canonicalRegistryKey(key), name, kind, JSON.stringify(data));
   }
 
+  /** The values of a key (or of every key), linked ones included. */
   registryValues(host: string, key?: string): RegistryValue[] {
+    const own = this.storedRegistryValues(host, key);
+    const k = key === undefined ? undefined : canonicalRegistryKey(key);
+    const linked = (this.registryLink?.values(host) ?? []).filter((v) => k === undefined || sameKey(v.key, k));
+    if (linked.length === 0) return own;
+    const shadowed = (v: RegistryValue) => linked.some((l) => sameKey(l.key, v.key) && sameKey(l.name, v.name));
+    const order = (a: RegistryValue, b: RegistryValue) => (a.key === b.key ? (a.name < b.name ? -1 : 1) : a.key < b.key ? -1 : 1);
+    return [...own.filter((v) => !shadowed(v)), ...linked].sort(order);
+  }
+
+  /** The values the win_* tables hold, without linked ones. */
+  storedRegistryValues(host: string, key?: string): RegistryValue[] {
     const rows = (
       key === undefined
         ? this.db.prepare('SELECT * FROM win_registry_values WHERE host = ? ORDER BY key, name').all(host)

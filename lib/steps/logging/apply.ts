@@ -7,7 +7,8 @@ import { psScript } from '@/lib/powershell/scripts';
 import { closePool, query } from '@/lib/sql';
 import type { StepContext } from '../context';
 import { LOGDB_LOGIN, logdbConnectionString, logdbServer, OP, sameName, sqlServiceOf, SSISDB } from './names';
-import { readCatalog, readNode, readRegistryLoginMode } from './read';
+import type { NodeResult } from './model';
+import { readCatalog, readLoginModeOverWinrm, readNode, readRegistryLoginMode } from './read';
 import { alterLoginSql, createLoginSql, dropLoginSql, enableLoginSql, SET_MIXED_MODE_SQL, UPDATE_LOGDB_SQL } from './scripts';
 import { keepLogdbPassword, LOGDB_SECRET, logdbPassword, newLogdbPassword } from './secret';
 
@@ -45,7 +46,8 @@ async function updateLogdb(ctx: StepContext, node: string, password: string, run
   );
 }
 
-async function setRegistry(ctx: StepContext, node: string, run: ApplyContext): Promise<string> {
+async function setRegistry(ctx: StepContext, op: Operation, node: string, run: ApplyContext): Promise<string> {
+  if (op.kind === 'powershell') return setRegistryOverWinrm(ctx, node, run);
   const target = ctx.sql(node);
   const before = await readRegistryLoginMode(target, run.signal);
   if (before === 2) return `LoginMode on ${node} is already 2: nothing to do.`;
@@ -54,9 +56,32 @@ async function setRegistry(ctx: StepContext, node: string, run: ApplyContext): P
   return `LoginMode on ${node} is now 2 (was ${before ?? 'not set'}).`;
 }
 
+/** The instance refuses the wizard's SQL login: the registry value is written over WinRM, as SSMS writes it. */
+async function setRegistryOverWinrm(ctx: StepContext, node: string, run: ApplyContext): Promise<string> {
+  const m = master(ctx, node);
+  const r = await ctx.winrm(node).runPowerShell(psScript('logging-login-mode-set.ps1'), {
+    params: { InstanceName: m.sqlInstance },
+    schema: z.object({ key: z.string(), before: z.number().int().nullable(), after: z.number().int() }),
+    signal: run.signal,
+  });
+  const { key, before, after } = r.value;
+  if (after !== 2) throw new Error(`${key} LoginMode on ${node} reads ${after} after writing 2.`);
+  if (before === 2) return `LoginMode on ${node} is already 2: nothing to do.`;
+  run.log(node, `${key} LoginMode ${before ?? 'not set'} → 2 (read by SQL Server at its next start).`);
+  return `LoginMode on ${node} is now 2 (was ${before ?? 'not set'}); SQL Server reads it at its next start.`;
+}
+
+/** How long a restarted instance may take to accept the wizard's SQL login (recovery runs first). */
+const RESTART_READY_MS = 90_000;
+
 async function restartSql(ctx: StepContext, node: string, run: ApplyContext): Promise<string> {
   const now = await readNode(ctx, node, undefined, run.signal);
   if (now.ok && !now.read.windowsOnly) return `${node} already runs in mixed mode: no restart needed.`;
+  if (!now.ok) {
+    // A restart only helps when the registry asks for mixed mode: never restart an instance for nothing.
+    const reg = await readLoginModeOverWinrm(ctx, node, run.signal);
+    if (reg.loginMode !== 2) throw new Error(`LoginMode on ${node} is ${reg.loginMode ?? 'not set'}, not 2: a restart would start the instance in Windows-authentication-only mode again. Set it first.`);
+  }
   const service = sqlServiceOf(master(ctx, node));
   run.log(node, `Restarting ${service}.`, 'warn');
   const r = await ctx
@@ -65,7 +90,22 @@ async function restartSql(ctx: StepContext, node: string, run: ApplyContext): Pr
   // The pooled sessions died with the instance.
   await closePool(ctx.sql(node)).catch(() => undefined);
   if (!r.value.restarted) throw new Error(`${service} on ${node} was not running (${r.value.status}): start it, then check the step again.`);
-  return `${service} on ${node} restarted (${r.value.status}).`;
+  const ready = await untilReadable(ctx, node, run);
+  if (!ready.ok) throw new Error(`${service} on ${node} restarted (${r.value.status}), but the instance does not accept the wizard's SQL login: ${ready.error}`);
+  if (ready.read.windowsOnly) throw new Error(`${service} on ${node} restarted, and the instance still runs in Windows-authentication-only mode.`);
+  return `${service} on ${node} restarted (${r.value.status}); the instance runs in mixed mode.`;
+}
+
+/** Reads the node until it answers over SQL (or the time is up): the operations after a restart need it. */
+async function untilReadable(ctx: StepContext, node: string, run: ApplyContext): Promise<NodeResult> {
+  const deadline = Date.now() + RESTART_READY_MS;
+  for (;;) {
+    const n = await readNode(ctx, node, undefined, run.signal);
+    if (n.ok || Date.now() > deadline || run.signal.aborted) return n;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A refused login leaves nothing in the pool; a half-open one would be reused.
+    await closePool(ctx.sql(node)).catch(() => undefined);
+  }
 }
 
 async function newPassword(ctx: StepContext, run: ApplyContext): Promise<string> {
@@ -114,7 +154,7 @@ async function pointAtListener(ctx: StepContext, run: ApplyContext): Promise<str
 
 export async function apply(ctx: StepContext, op: Operation, run: ApplyContext): Promise<string> {
   if (op.kind === 'manual') throw new Error(`"${op.summary}" is a manual operation: follow its instructions, then check the step again.`);
-  if (op.id.startsWith(OP.mixedRegistry(''))) return setRegistry(ctx, nodeOf(op, OP.mixedRegistry('')), run);
+  if (op.id.startsWith(OP.mixedRegistry(''))) return setRegistry(ctx, op, nodeOf(op, OP.mixedRegistry('')), run);
   if (op.id.startsWith(OP.mixedRestart(''))) return restartSql(ctx, nodeOf(op, OP.mixedRestart('')), run);
   if (op.id === OP.password) return newPassword(ctx, run);
   if (op.id.startsWith(OP.sync(''))) return syncLogin(ctx, nodeOf(op, OP.sync('')), run);

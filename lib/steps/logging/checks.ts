@@ -6,12 +6,18 @@ import { z } from 'zod';
 import type { Check, CheckStatus } from '@/lib/engine/types';
 import type { StoredInventory } from '@/lib/inventory/schema';
 import type { CatalogRead, Maybe, NodeRead, NodeResult, SigninRead } from './model';
-import { CHECK, LOGDB_LOGIN, LOGDB_USER, logdbServer, sameName, SSISDB } from './names';
+import { CHECK, LOGDB_LOGIN, LOGDB_USER, logdbServer, sameName, sqlServiceOf, SSISDB } from './names';
 
 type Inv = Pick<StoredInventory, 'agName' | 'listenerName' | 'listenerPort' | 'sqlAuth' | 'masters'>;
 
-export const mixedFacts = z.object({ action: z.enum(['registry', 'restart', 'registry+restart', 'manual']) });
-export const loginFacts = z.object({ action: z.enum(['create', 'recreate', 'alter']), sid: z.string(), passwordOnly: z.boolean() });
+/** `via: 'winrm'`: the instance cannot be read over SQL, so the registry is written over WinRM. */
+export const mixedFacts = z.object({ action: z.enum(['registry', 'restart', 'registry+restart', 'manual']), via: z.enum(['sql', 'winrm']).optional() });
+/**
+ * `after-restart`: the node refuses SQL logins until its restart into mixed mode, so the login
+ * cannot be read now; its operation reads it when it runs (after the restart) and creates it, or
+ * drops and recreates it, or sets the password.
+ */
+export const loginFacts = z.object({ action: z.enum(['create', 'recreate', 'alter', 'after-restart']), sid: z.string(), passwordOnly: z.boolean() });
 export type CheckWithFacts = Check & { facts?: z.infer<typeof mixedFacts> | z.infer<typeof loginFacts> };
 
 export function readMixedFacts(c: Check | undefined) {
@@ -38,16 +44,72 @@ export type Probed = {
 const hex = (sid: string | null) => (sid ? `0x${sid}` : 'NULL');
 const registryText = (r: Maybe<number | null>) => (r.ok ? `registry LoginMode = ${r.value ?? 'not set'}` : `registry LoginMode not readable (${r.error})`);
 
+type Unreadable = Extract<NodeResult, { ok: false }>;
+
+const sqlServiceOfInv = (inv: Inv, node: string): string => {
+  const m = inv.masters.find((x) => sameName(x.hostName, node));
+  return m ? sqlServiceOf(m) : 'MSSQLSERVER';
+};
+
+/**
+ * What the mixed-mode check plans for a node SQL cannot read, from LoginMode in its registry
+ * (read over WinRM): the registry and a restart, a restart alone, or nothing the wizard can do.
+ */
+function winrmMixedAction(inv: Inv, n: Unreadable): 'registry+restart' | 'restart' | undefined {
+  const w = n.winrm;
+  if (!w?.ok || !w.value.instanceId || w.value.service === null) return undefined;
+  if (w.value.loginMode !== 2) return 'registry+restart';
+  // LoginMode is 2, yet the running instance refused the SQL login: perhaps set without a restart.
+  return n.loginRefused && inv.sqlAuth === 'sql' && w.value.service === 'Running' ? 'restart' : undefined;
+}
+
+const modeText = (m: number | null) => (m === null ? 'not set' : m === 2 ? '2 (SQL Server and Windows authentication)' : m === 1 ? '1 (Windows authentication only)' : String(m));
+
+function unreadableMixedCheck(inv: Inv, n: Unreadable, id: string, title: string): Check {
+  const w = n.winrm;
+  const action = winrmMixedAction(inv, n);
+  if (w?.ok && action) {
+    const v = w.value;
+    const read = `${n.node}: ${n.error} Over WinRM: ${v.key} LoginMode = ${modeText(v.loginMode)}; service ${sqlServiceOfInv(inv, n.node)} ${v.service}.`;
+    if (action === 'registry+restart') {
+      const why = n.loginRefused && inv.sqlAuth === 'sql' ? ' An instance in Windows-authentication-only mode refuses every SQL login, so it cannot be read with the wizard\'s SQL login.' : '';
+      return {
+        ...check(id, title, n.node, 'fail', `${read}${why}`, `Set LoginMode = 2 in the registry over WinRM, then restart the SQL Server service on ${n.node} (SQL Server applies the mode at startup).`),
+        facts: { action, via: 'winrm' },
+      } as CheckWithFacts;
+    }
+    return {
+      ...check(
+        id,
+        title,
+        n.node,
+        'unknown',
+        `${read} The registry already asks for mixed mode: either the service has not been restarted since LoginMode was set, or the wizard's SQL login is wrong on ${n.node}.`,
+        `Restart the SQL Server service on ${n.node} (SQL Server reads LoginMode only at startup); if it still refuses the login afterwards, check the wizard's SQL login.`,
+      ),
+      facts: { action, via: 'winrm' },
+    } as CheckWithFacts;
+  }
+  const winrmText = !w
+    ? ''
+    : !w.ok
+      ? ` LoginMode could not be read over WinRM either: ${w.error}`
+      : !w.value.instanceId
+        ? ' Over WinRM: the registry names no such SQL Server instance.'
+        : w.value.service === null
+          ? ` Over WinRM: ${w.value.key} LoginMode = ${modeText(w.value.loginMode)}, but there is no service ${sqlServiceOfInv(inv, n.node)}.`
+          : ` Over WinRM: ${w.value.key} LoginMode = ${modeText(w.value.loginMode)}; service ${sqlServiceOfInv(inv, n.node)} ${w.value.service}.`;
+  if (n.loginRefused && inv.sqlAuth === 'sql') {
+    const c = check(id, title, n.node, 'unknown', `${n.node}: ${n.error} An instance in Windows-authentication-only mode refuses every SQL login, so it cannot be read with the wizard's SQL login.${winrmText}`, 'Connect with Windows authentication and turn mixed mode on (manual), or check the wizard\'s SQL login.');
+    return { ...c, facts: { action: 'manual' } } as CheckWithFacts;
+  }
+  return check(id, title, n.node, 'unknown', `${n.node}: ${n.error}${winrmText}`);
+}
+
 export function mixedCheck(inv: Inv, n: NodeResult): Check {
   const title = `SQL Server authentication (mixed mode) is on for ${n.ok ? n.read.serverName : n.node}`;
   const id = CHECK.mixed(n.node);
-  if (!n.ok) {
-    if (n.loginRefused && inv.sqlAuth === 'sql') {
-      const c = check(id, title, n.node, 'unknown', `${n.node}: ${n.error} An instance in Windows-authentication-only mode refuses every SQL login, so it cannot be read with the wizard's SQL login.`, 'Connect with Windows authentication and turn mixed mode on (manual), or check the wizard\'s SQL login.');
-      return { ...c, facts: { action: 'manual' } } as CheckWithFacts;
-    }
-    return check(id, title, n.node, 'unknown', `${n.node}: ${n.error}`);
-  }
+  if (!n.ok) return unreadableMixedCheck(inv, n, id, title);
   const r = n.read;
   const reg = r.registryLoginMode;
   const evidence = `SERVERPROPERTY('IsIntegratedSecurityOnly') on ${r.serverName} = ${r.windowsOnly ? 1 : 0}; ${registryText(reg)}.`;
@@ -88,7 +150,22 @@ function loginEvidence(r: NodeRead): string {
 export function loginCheck(inv: Inv, n: NodeResult, p: Probed): Check {
   const id = CHECK.login(n.node);
   const title = `${LOGDB_LOGIN} on ${n.ok ? n.read.serverName : n.node} has the SSISDB user's SID and the wizard's password`;
-  if (!n.ok) return check(id, title, n.node, 'unknown', `${n.node}: ${n.error}`);
+  if (!n.ok) {
+    const userSid = p.primary && p.catalog?.ok ? p.catalog.value.userSid : null;
+    if (!winrmMixedAction(inv, n) || !userSid) return check(id, title, n.node, 'unknown', `${n.node}: ${n.error}`);
+    // Planned now, read when it runs: after the restart into mixed mode, in the same apply.
+    return {
+      ...check(
+        id,
+        title,
+        n.node,
+        'unknown',
+        `${n.node}: ${n.error} ${LOGDB_LOGIN} cannot be read there until the instance accepts SQL logins. ${LOGDB_USER} in ${SSISDB} on ${p.primary} has SID 0x${userSid}.`,
+        `After the restart into mixed mode: the login on ${n.node} with SID 0x${userSid}, the wizard's password and CHECK_POLICY = OFF (created, or dropped and created again if it has another SID).`,
+      ),
+      facts: { action: 'after-restart', sid: userSid, passwordOnly: false },
+    } as CheckWithFacts;
+  }
   const r = n.read;
   const evidence = loginEvidence(r);
   const cat = p.catalog;

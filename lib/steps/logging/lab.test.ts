@@ -102,30 +102,67 @@ describe('logging step on the lab', () => {
     expect(await labLogging()).toMatchObject({ ok: true });
   }, 120_000);
 
-  it('misconfigured: SQLNODE2 refuses SQL logins (manual), then its login with another SID fails by name and is recreated', async () => {
+  it('misconfigured: SQLNODE2 refuses SQL logins; one apply turns mixed mode on over WinRM, restarts it (confirmed) and recreates its other-SID login', async () => {
     const ctx = await f.use('misconfigured');
+    // SQLNODE2 takes Windows logins only: the lab's own view of the planted fault.
+    const windowsSid = (instance: string) => {
+      const w = f.lab.engine.authenticateWindows(instance, 'LAB\\sqladmin', 'master');
+      if (!w.ok) throw new Error(`windows login on ${instance}`);
+      return labQuery(f.lab.engine, w.session, `SELECT sid FROM sys.server_principals WHERE name = N'${LOGIN}'`)[0]?.[0];
+    };
+    expect(windowsSid('SQLNODE2')).not.toEqual(windowsSid('SQLNODE1'));
+
     const checks = await step.probe(ctx);
-    expect(byId(checks, 'mixed:SQLNODE2')).toMatchObject({ status: 'unknown', evidence: expect.stringContaining('Windows-authentication-only mode refuses every SQL login') });
-    const manual = step.plan(ctx, checks).find((o) => o.id === 'mixed.manual:SQLNODE2');
-    expect(manual).toMatchObject({ kind: 'manual', target: 'SQLNODE2' });
-    expect(manual?.script).toContain("EXEC xp_instance_regwrite N'HKEY_LOCAL_MACHINE', N'Software\\Microsoft\\MSSQLServer\\MSSQLServer', N'LoginMode', REG_DWORD, 2;");
+    expect(byId(checks, 'mixed:SQLNODE2')).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('Over WinRM: HKLM:\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQLServer LoginMode = 1 (Windows authentication only); service MSSQLSERVER Running.'),
+    });
+    expect(byId(checks, 'login:SQLNODE2')).toMatchObject({ status: 'unknown', evidence: expect.stringContaining('cannot be read there until the instance accepts SQL logins') });
+    const planned = step.plan(ctx, checks);
+    expect(planned.map((o) => [o.id, o.target, o.kind, o.risk, o.confirmPhrase])).toEqual([
+      ['mixed.registry:SQLNODE2', 'SQLNODE2', 'powershell', 'medium', undefined],
+      ['mixed.restart:SQLNODE2', 'SQLNODE2', 'powershell', 'high', 'restart SQL Server on SQLNODE2'],
+      ['login.password', 'SQLNODE1', 'tsql', 'medium', undefined],
+      ['login.sync:SQLNODE2', 'SQLNODE2', 'tsql', 'medium', undefined],
+    ]);
+    expect(planned[0]?.script).toContain('Set-ItemProperty -LiteralPath $key -Name LoginMode -Value 2 -Type DWord');
 
-    // What the DBA does with Windows authentication: the registry value, then a service restart.
-    const w = f.lab.engine.authenticateWindows('SQLNODE2', 'LAB\\sqladmin', 'master');
-    if (!w.ok) throw new Error('windows login');
-    expect(errors(f.lab.engine.batch('SQLNODE2', manual!.script.split('\n')[2]!.trim(), w.session).items)).toEqual([]);
-    await f.control('/instances/SQLNODE2/stop');
-    await f.control('/instances/SQLNODE2/start');
-
-    const fixed = await step.probe(ctx);
-    expect(byId(fixed, 'mixed:SQLNODE2').status).toBe('pass');
-    const sid = byId(fixed, 'login:SQLNODE2');
-    expect(sid).toMatchObject({ status: 'fail', title: '##MS_SSISLogDBWorkerAgentLogin## on SQLNODE2 has the SSISDB user\'s SID and the wizard\'s password' });
-    expect(sid.evidence).toMatch(/SID 0x([0-9A-F]{32}),.* has SID 0x(?!\1)[0-9A-F]{32}\./);
-    const { ops } = await applyAll(ctx);
-    expect(ops.map((o) => o.id)).toEqual(['login.password', 'login.sync:SQLNODE2']);
+    const { ops, results } = await applyAll(ctx);
+    expect(ops.map((o) => o.id)).toEqual(planned.map((o) => o.id));
+    expect(results[0]).toBe('LoginMode on SQLNODE2 is now 2 (was 1); SQL Server reads it at its next start.');
+    expect(results[1]).toBe('MSSQLSERVER on SQLNODE2 restarted (Running); the instance runs in mixed mode.');
+    expect(results[3]).toMatch(/^##MS_SSISLogDBWorkerAgentLogin## on SQLNODE2 recreated \(its SID was 0x[0-9A-F]{32}\), SID 0x[0-9A-F]{32}\.$/);
     expect(sidOn('SQLNODE2')).toEqual(sidOn('SQLNODE1'));
-  }, 120_000);
+    const secret = ctx.secret(LOGDB_SECRET)!;
+    for (const text of [...ops.map((o) => o.script), ...results]) expect(text).not.toContain(secret);
+
+    // Each operation again does nothing: the restart is not repeated.
+    const again = [];
+    for (const o of ops) again.push(await step.apply(ctx, o, applyContext()));
+    expect(again[0]).toBe('LoginMode on SQLNODE2 is already 2: nothing to do.');
+    expect(again[1]).toBe('SQLNODE2 already runs in mixed mode: no restart needed.');
+    // After a failover to SQLNODE2 the login opens SSISDB there (its user is not orphaned). The
+    // listener of this scenario has no port yet (step 4's fault), so workers' logging is not asked.
+    await f.control('/failover', { to: 'SQLNODE2' });
+    const signin = f.lab.engine.authenticate('SQLNODE2', LOGIN, secret, 'SSISDB');
+    expect(signin.ok).toBe(true);
+    if (signin.ok) f.lab.engine.disconnect(signin.session);
+  }, 180_000);
+
+  it('misconfigured with WinRM down on SQLNODE2 as well: nothing the wizard can reach, so the manual instructions', async () => {
+    const ctx = await f.use('misconfigured');
+    await f.control('/hosts/SQLNODE2/down');
+    try {
+      const checks = await step.probe(ctx);
+      expect(byId(checks, 'mixed:SQLNODE2')).toMatchObject({ status: 'unknown', evidence: expect.stringContaining('LoginMode could not be read over WinRM either') });
+      expect(byId(checks, 'login:SQLNODE2').status).toBe('unknown');
+      const ops = step.plan(ctx, checks);
+      expect(ops.filter((o) => o.target === 'SQLNODE2').map((o) => [o.id, o.kind])).toEqual([['mixed.manual:SQLNODE2', 'manual']]);
+      expect(ops.find((o) => o.id === 'mixed.manual:SQLNODE2')?.script).toContain("EXEC xp_instance_regwrite N'HKEY_LOCAL_MACHINE', N'Software\\Microsoft\\MSSQLServer\\MSSQLServer', N'LoginMode', REG_DWORD, 2;");
+    } finally {
+      await f.control('/hosts/SQLNODE2/up');
+    }
+  }, 180_000);
 
   it('a LoginMode changed to Windows-only in the registry is set back before a restart can apply it', async () => {
     const ctx = await f.use('half-done');

@@ -33,7 +33,29 @@ export type NodeRead = {
   registryLoginMode: Maybe<number | null>;
 };
 
-export type NodeResult = { node: string; ok: true; read: NodeRead } | { node: string; ok: false; error: string; /** The instance refused our login (not the network). */ loginRefused: boolean };
+/** What logging-login-mode-probe.ps1 reads over WinRM: the mode the instance starts with, and its service. */
+export const winrmLoginModeSchema = z.object({
+  /** MSSQL16.MSSQLSERVER, from HKLM:\SOFTWARE\Microsoft\Microsoft SQL Server\Instance Names\SQL; null without the instance. */
+  instanceId: z.string().nullable(),
+  /** The registry key holding LoginMode (PowerShell spelling). */
+  key: z.string().nullable(),
+  loginMode: z.number().int().nullable(),
+  /** The instance's service status (Running, Stopped, ...), null when there is no such service. */
+  service: z.string().nullable(),
+});
+export type WinrmLoginMode = z.infer<typeof winrmLoginModeSchema>;
+
+export type NodeResult =
+  | { node: string; ok: true; read: NodeRead }
+  | {
+      node: string;
+      ok: false;
+      error: string;
+      /** The instance refused our login (not the network). */
+      loginRefused: boolean;
+      /** Read over WinRM when SQL could not be: LoginMode in the registry and the service. */
+      winrm?: Maybe<WinrmLoginMode>;
+    };
 
 /** What only SSISDB on the primary answers, and the sign-in through the listener. */
 export type CatalogRead = {

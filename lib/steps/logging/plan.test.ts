@@ -118,6 +118,91 @@ describe('logging checks and plan', () => {
     expect(ids(buildChecks(inv, probed({ nodes: [node('SQLNODE1'), down] })))).toEqual([]);
   });
 
+  describe('an instance that refuses the SQL login, read over WinRM', () => {
+    type Unreadable = Extract<NodeResult, { ok: false }>;
+    const refusedWith = (loginMode: number | null, service: string | null = 'Running', node = 'SQLNODE2'): Unreadable => ({
+      node,
+      ok: false,
+      error: "Login failed for user 'labadmin'.",
+      loginRefused: true,
+      winrm: { ok: true, value: { instanceId: 'MSSQL16.MSSQLSERVER', key: 'HKLM:\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQLServer', loginMode, service } },
+    });
+
+    it('LoginMode 1: the registry over WinRM (exact script), the confirmed restart, then the login made from what the node has after it', () => {
+      const checks = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), refusedWith(1)] }));
+      const mixed = checks.find((c) => c.id === CHECK.mixed('SQLNODE2'));
+      expect(mixed).toMatchObject({ status: 'fail', facts: { action: 'registry+restart', via: 'winrm' } });
+      expect(mixed?.evidence).toBe(
+        "SQLNODE2: Login failed for user 'labadmin'. Over WinRM: HKLM:\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQLServer LoginMode = 1 (Windows authentication only); service MSSQLSERVER Running. An instance in Windows-authentication-only mode refuses every SQL login, so it cannot be read with the wizard's SQL login.",
+      );
+      const login = checks.find((c) => c.id === CHECK.login('SQLNODE2'));
+      expect(login).toMatchObject({ status: 'unknown', facts: { action: 'after-restart', sid: SID } });
+
+      const ops = plan(checks);
+      expect(ops.map((o) => [o.id, o.target, o.kind, o.risk, o.confirmPhrase])).toEqual([
+        ['mixed.registry:SQLNODE2', 'SQLNODE2', 'powershell', 'medium', undefined],
+        ['mixed.restart:SQLNODE2', 'SQLNODE2', 'powershell', 'high', 'restart SQL Server on SQLNODE2'],
+        ['login.sync:SQLNODE2', 'SQLNODE2', 'tsql', 'medium', undefined],
+      ]);
+      expect(ops[0]?.script).toBe("# logging-login-mode-set.ps1 on SQLNODE2, parameters:\n#   InstanceName = 'MSSQLSERVER'\n# logging-login-mode-set.ps1 text");
+      expect(ops[0]?.summary).toBe('Set LoginMode = 2 (SQL Server and Windows authentication) for SQLNODE2 in the registry, over WinRM (the instance refuses SQL logins)');
+      expect(ops[1]?.summary).toBe('Restart SQL Server (MSSQLSERVER) on SQLNODE2 so it starts in mixed mode');
+      expect(ops[2]?.summary).toBe(`After the restart: ##MS_SSISLogDBWorkerAgentLogin## on SQLNODE2 with SID 0x${SID} and the wizard's password (created, or dropped and recreated), from what SQLNODE2 has then`);
+      const lines = ops[2]!.script.split('\n');
+      expect(lines.filter((l) => !l.startsWith('--'))).toEqual([
+        `CREATE LOGIN [##MS_SSISLogDBWorkerAgentLogin##] WITH PASSWORD = N'********', SID = 0x${SID}, CHECK_POLICY = OFF;`,
+        'DROP LOGIN [##MS_SSISLogDBWorkerAgentLogin##];',
+        `CREATE LOGIN [##MS_SSISLogDBWorkerAgentLogin##] WITH PASSWORD = N'********', SID = 0x${SID}, CHECK_POLICY = OFF;`,
+        "ALTER LOGIN [##MS_SSISLogDBWorkerAgentLogin##] WITH PASSWORD = N'********', CHECK_POLICY = OFF;",
+        'ALTER LOGIN [##MS_SSISLogDBWorkerAgentLogin##] ENABLE;',
+      ]);
+      expect(lines[0]).toContain('SQLNODE2 refuses SQL logins until it restarts in mixed mode');
+    });
+
+    it('LoginMode 2 while logins are refused: a restart only (unknown: the restart was skipped, or the wizard\'s login is wrong)', () => {
+      const checks = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), refusedWith(2)] }));
+      const mixed = checks.find((c) => c.id === CHECK.mixed('SQLNODE2'));
+      expect(mixed).toMatchObject({ status: 'unknown', facts: { action: 'restart', via: 'winrm' } });
+      expect(mixed?.evidence).toContain('either the service has not been restarted since LoginMode was set, or the wizard\'s SQL login is wrong');
+      expect(ids(checks)).toEqual(['mixed.restart:SQLNODE2', 'login.sync:SQLNODE2']);
+    });
+
+    it('a stopped service, an instance the registry does not name, or WinRM failing: no WinRM fix is planned', () => {
+      expect(ids(buildChecks(inv, probed({ nodes: [node('SQLNODE1'), refusedWith(2, 'Stopped')] })))).toEqual(['mixed.manual:SQLNODE2']);
+      const noInstance: Unreadable = { ...refusedWith(1), winrm: { ok: true, value: { instanceId: null, key: null, loginMode: null, service: null } } };
+      const c1 = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), noInstance] }));
+      expect(c1.find((c) => c.id === CHECK.mixed('SQLNODE2'))?.evidence).toContain('Over WinRM: the registry names no such SQL Server instance.');
+      expect(ids(c1)).toEqual(['mixed.manual:SQLNODE2']);
+      const winrmDown: Unreadable = { ...refusedWith(1), winrm: { ok: false, error: 'WinRM: connection refused' } };
+      const c2 = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), winrmDown] }));
+      expect(c2.find((c) => c.id === CHECK.mixed('SQLNODE2'))?.evidence).toContain('LoginMode could not be read over WinRM either: WinRM: connection refused');
+      expect(ids(c2)).toEqual(['mixed.manual:SQLNODE2']);
+    });
+
+    it('an unreachable instance (not a refused login) whose registry says Windows-only still gets the registry and the restart', () => {
+      const down: Unreadable = { ...refusedWith(1), error: 'connect ECONNREFUSED', loginRefused: false };
+      const checks = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), down] }));
+      expect(checks.find((c) => c.id === CHECK.mixed('SQLNODE2'))?.evidence).not.toContain('refuses every SQL login');
+      expect(ids(checks)).toEqual(['mixed.registry:SQLNODE2', 'mixed.restart:SQLNODE2', 'login.sync:SQLNODE2']);
+      // LoginMode already 2 and the instance unreachable: restarting it would be a guess.
+      expect(ids(buildChecks(inv, probed({ nodes: [node('SQLNODE1'), { ...refusedWith(2), error: 'connect ECONNREFUSED', loginRefused: false }] })))).toEqual([]);
+    });
+
+    it('the primary refusing: the registry and the restart (which fails the AG over), and a re-check for the login', () => {
+      const checks = buildChecks(inv, probed({ nodes: [refusedWith(1, 'Running', 'SQLNODE1'), node('SQLNODE2')], primary: undefined, catalog: undefined }));
+      const ops = plan(checks);
+      expect(ops.map((o) => o.id)).toEqual(['mixed.registry:SQLNODE1', 'mixed.restart:SQLNODE1']);
+      expect(ops[1]?.summary).toBe('Restart SQL Server (MSSQLSERVER) on SQLNODE1 so it starts in mixed mode; check the step again afterwards for the logging login');
+    });
+
+    it('its facts survive the JSON round trip the step page does', () => {
+      const checks = buildChecks(inv, probed({ nodes: [node('SQLNODE1'), refusedWith(1)] }));
+      const stored = JSON.parse(JSON.stringify(checks)) as CheckWithFacts[];
+      expect(plan(stored).map((o) => o.id)).toEqual(['mixed.registry:SQLNODE2', 'mixed.restart:SQLNODE2', 'login.sync:SQLNODE2']);
+      expect(plan(stored)).toEqual(plan(checks));
+    });
+  });
+
   it('without a primary nothing that needs SSISDB is planned', () => {
     const checks = buildChecks(inv, probed({ primary: undefined, catalog: undefined, hasSecret: false, nodes: [node('SQLNODE1', { role: 'SECONDARY' }), node('SQLNODE2')] }));
     expect(checks.find((c) => c.id === CHECK.server)?.status).toBe('fail');

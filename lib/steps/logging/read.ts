@@ -2,10 +2,11 @@
 // through the listener as the logging login. Read-only throughout.
 import 'server-only';
 import { z } from 'zod';
+import { psScript } from '@/lib/powershell/scripts';
 import { closePool, isSqlFailureError, query, queryRows, type Row, type SqlTarget } from '@/lib/sql';
 import type { StepContext } from '../context';
-import { loginRow, propertyRow, regRow, roleRow, serverRow, userRow, type CatalogRead, type Maybe, type NodeResult, type SigninRead } from './model';
-import { LOGDB_LOGIN, LOGDB_USER, SSISDB } from './names';
+import { loginRow, propertyRow, regRow, roleRow, serverRow, userRow, winrmLoginModeSchema, type CatalogRead, type Maybe, type NodeResult, type SigninRead, type WinrmLoginMode } from './model';
+import { LOGDB_LOGIN, LOGDB_USER, sameName, sqlServiceOf, SSISDB } from './names';
 
 // PWDCOMPARE checks the wizard's password against the stored hash without signing in (a
 // Windows-only or unreachable instance could not be signed in to anyway).
@@ -79,6 +80,31 @@ export async function readNode(ctx: Pick<StepContext, 'sql' | 'inventory'>, node
   } catch (e) {
     return { node, ok: false, error: errorText(e), loginRefused: isSqlFailureError(e) && e.failure.layer === 'login' };
   }
+}
+
+function masterOf(ctx: Pick<StepContext, 'inventory'>, node: string) {
+  const m = ctx.inventory.masters.find((x) => sameName(x.hostName, node));
+  if (!m) throw new Error(`${node} is not a master node of this deployment.`);
+  return m;
+}
+
+/** LoginMode in the registry and the instance's service, over WinRM: for a node SQL cannot read. */
+export async function readLoginModeOverWinrm(ctx: Pick<StepContext, 'winrm' | 'inventory'>, node: string, signal?: AbortSignal): Promise<WinrmLoginMode> {
+  const m = masterOf(ctx, node);
+  const { value } = await ctx.winrm(node).runPowerShell(psScript('logging-login-mode-probe.ps1'), {
+    params: { InstanceName: m.sqlInstance, ServiceName: sqlServiceOf(m) },
+    schema: winrmLoginModeSchema,
+    idempotent: true,
+    ...(signal ? { signal } : {}),
+  });
+  return value;
+}
+
+/** A node over SQL; when SQL cannot read it, LoginMode and the service over WinRM as well. */
+export async function readNodeOrRegistry(ctx: Pick<StepContext, 'sql' | 'winrm' | 'inventory'>, node: string, password: string | undefined, signal?: AbortSignal): Promise<NodeResult> {
+  const n = await readNode(ctx, node, password, signal);
+  if (n.ok) return n;
+  return { ...n, winrm: await maybe(() => readLoginModeOverWinrm(ctx, node, signal)) };
 }
 
 export async function readCatalog(ctx: Pick<StepContext, 'sql'>, primary: string, signal?: AbortSignal): Promise<CatalogRead> {

@@ -17,6 +17,24 @@ export const dropLoginSql = () => `DROP LOGIN ${login()};`;
 export const alterLoginSql = (password: string | null) => `ALTER LOGIN ${login()} WITH PASSWORD = ${pw(password)}, CHECK_POLICY = OFF;`;
 export const enableLoginSql = () => `ALTER LOGIN ${login()} ENABLE;`;
 
+/**
+ * What the plan shows for a login that cannot be read before its instance restarts into mixed
+ * mode: the operation reads sys.sql_logins when it runs and runs one of these.
+ */
+export function afterRestartLoginSql(server: string, sidHex: string): string {
+  return [
+    `-- ${server} refuses SQL logins until it restarts in mixed mode: when this runs (after the restart), the wizard reads sys.sql_logins there and runs one of:`,
+    `-- no ${LOGDB_LOGIN}:`,
+    createLoginSql(sidHex, null),
+    `-- ${LOGDB_LOGIN} with another SID than 0x${sidHex}:`,
+    dropLoginSql(),
+    createLoginSql(sidHex, null),
+    `-- ${LOGDB_LOGIN} with SID 0x${sidHex} (only what differs: the password and CHECK_POLICY, ENABLE):`,
+    alterLoginSql(null),
+    enableLoginSql(),
+  ].join('\n');
+}
+
 export const SET_MIXED_MODE_SQL = `EXEC xp_instance_regwrite N'HKEY_LOCAL_MACHINE', N'${LOGIN_MODE_KEY}', N'LoginMode', REG_DWORD, 2;`;
 
 /** What runs, in SSISDB on the primary; the connection string holds the password, so it is a secret parameter. */

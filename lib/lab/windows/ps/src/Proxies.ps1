@@ -262,7 +262,8 @@ function Invoke-LabRegistryProvider {
             $kind = Get-LabRegistryKind $value $kindText
             $payload = switch ($kind) { 'DWord' { [long]$value } 'QWord' { [long]$value } 'MultiString' { @([string[]]$value) } default { [string]$value } }
             if (-not $Cmdlet.ShouldProcess("Item: $Key Property: $n", $Command)) { return }
-            $null = Invoke-LabOp 'registry.set' @{ key = $Key; name = $n; kind = $kind; data = $payload }
+            $reply = Invoke-LabOp 'registry.set' @{ key = $Key; name = $n; kind = $kind; data = $payload }
+            if (-not $reply.ok) { $Cmdlet.WriteError((New-LabErrorRecord $reply.error $n)); return }
             if ($Command -eq 'New-ItemProperty' -or $Bound['PassThru']) { New-LabRegistryPropertyObject $Key (Get-LabRegistryKeyData $Key) @($n) }
         }
         default {
