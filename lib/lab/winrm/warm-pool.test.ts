@@ -134,4 +134,22 @@ describe.skipIf(!PWSH_AVAILABLE)('warm hosts against a pwsh of its own per comma
     expect(after.started).toBeGreaterThan(before.started);
     expect(after.running).toBeLessThanOrEqual(2);
   });
+
+  it('starts a host beyond the cap when the waiting commands would otherwise wait on each other', async () => {
+    const single = new WarmPool({ maxServers: 1, maxIdle: 1, queueWaitMs: 1000 });
+    const exec = createPwshExecutor({ preludeScript: PRELUDE, warm: single });
+    try {
+      const flag = `/tmp/lab-warm-test-${process.pid}-${Date.now()}`;
+      // The first holds the only host until the second, queued behind it, has run.
+      const waiter = collect(exec.start(request(line(`while (-not (Test-Path '${flag}')) { Start-Sleep -Milliseconds 100 }; Remove-Item '${flag}'; 'waited'`))));
+      await new Promise((r) => setTimeout(r, 500));
+      const maker = await collect(exec.start(request(line(`$null = New-Item -ItemType File '${flag}'; 'made'`))));
+      expect(maker).toEqual({ stdout: 'made\r\n', stderr: '', code: 0 });
+      expect(await waiter).toEqual({ stdout: 'waited\r\n', stderr: '', code: 0 });
+      expect(single.stats().started).toBe(2);
+    } finally {
+      await exec.close();
+      await single.close();
+    }
+  });
 });

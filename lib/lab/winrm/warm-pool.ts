@@ -22,20 +22,22 @@ import type { ExecutorProcess } from './types';
  * running.
  *
  * Scheduling: an idle host takes the next command; with none idle a new host starts while fewer
- * than `maxServers` run, otherwise the command waits, but never longer than `queueWaitMs` (a
- * command may be waiting on another one, e.g. a scheduled task's script; a bounded pool would
- * deadlock them), after which a host is started for it anyway. At most `maxIdle` hosts stay
+ * than `maxServers` run, otherwise the command waits. A command may be waiting on another one
+ * (e.g. a script that waits for a scheduled task's), so a bounded pool could deadlock: when no
+ * command has finished for `queueWaitMs` while commands wait, a host is started for the oldest
+ * one anyway (under load that still progresses, no extra host starts: starting one costs more
+ * CPU than the commands waiting for a busy one). At most `maxIdle` hosts stay
  * idle; a host retires after `jobsPerServer` commands (every import of a module with enums or
  * classes defines new dynamic types, which .NET never unloads).
  */
 
 export interface WarmPoolOptions {
   pwshPath?: string;
-  /** Hosts started before commands queue. Default 4. */
+  /** Hosts started before commands queue. Default 4, or twice the CPUs when more. */
   maxServers?: number;
   /** Hosts kept idle. Default 4. */
   maxIdle?: number;
-  /** How long a command waits for a busy pool before a host is started for it. Default 1500 ms. */
+  /** How long the pool may go without a command finishing, while some wait, before it starts a host for the oldest. Default 2000 ms. */
   queueWaitMs?: number;
   /** Commands a host runs before it retires. Default 150. */
   jobsPerServer?: number;
@@ -81,7 +83,6 @@ type Job = {
   exitCode?: number;
   done: boolean;
   finish: (code: number) => void;
-  queuedAt?: NodeJS.Timeout;
 };
 
 type Server = {
@@ -108,14 +109,17 @@ export class WarmPool {
   #nextJob = 1;
   #nextServer = 1;
   #closed = false;
+  /** When a command last finished (or the queue last became non-empty). */
+  #progressAt = 0;
+  #stall: NodeJS.Timeout | undefined;
   #stats = { started: 0, commands: 0 };
 
   constructor(options: WarmPoolOptions = {}) {
     this.#o = {
       pwshPath: options.pwshPath ?? 'pwsh',
-      maxServers: options.maxServers ?? 4,
+      maxServers: options.maxServers ?? Math.max(4, 2 * os.cpus().length),
       maxIdle: options.maxIdle ?? 4,
-      queueWaitMs: options.queueWaitMs ?? 1500,
+      queueWaitMs: options.queueWaitMs ?? 2000,
       jobsPerServer: options.jobsPerServer ?? 150,
       cwd: options.cwd ?? os.tmpdir(),
     };
@@ -156,6 +160,7 @@ export class WarmPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#stall) clearTimeout(this.#stall);
     for (const job of [...this.#jobs.values()]) this.#end(job, 1);
     for (const s of [...this.#servers]) this.#terminate(s);
     await new Promise<void>((resolve) => this.#listener.close(() => resolve()));
@@ -167,13 +172,25 @@ export class WarmPool {
     const idle = this.#idle.pop();
     if (idle) return this.#send(idle, job);
     if (this.#servers.size < this.#o.maxServers) return this.#send(this.#start(), job);
+    if (this.#queue.length === 0) this.#progressAt = performance.now();
     this.#queue.push(job);
-    job.queuedAt = setTimeout(() => {
-      const at = this.#queue.indexOf(job);
-      if (at < 0) return;
-      this.#queue.splice(at, 1);
-      this.#send(this.#start(), job);
-    }, this.#o.queueWaitMs);
+    this.#watchStall();
+  }
+
+  /** While commands wait: after `queueWaitMs` without any command finishing, a host for the oldest. */
+  #watchStall(): void {
+    if (this.#stall || this.#queue.length === 0 || this.#closed) return;
+    const due = this.#progressAt + this.#o.queueWaitMs - performance.now();
+    this.#stall = setTimeout(() => {
+      this.#stall = undefined;
+      if (this.#queue.length === 0 || this.#closed) return;
+      if (performance.now() - this.#progressAt >= this.#o.queueWaitMs) {
+        const oldest = this.#queue.shift()!;
+        this.#progressAt = performance.now();
+        this.#send(this.#start(), oldest);
+      }
+      this.#watchStall();
+    }, Math.max(0, due));
   }
 
   #hostScript(): string {
@@ -315,7 +332,7 @@ export class WarmPool {
   #end(job: Job, code: number): void {
     if (job.done) return;
     job.done = true;
-    if (job.queuedAt) clearTimeout(job.queuedAt);
+    this.#progressAt = performance.now();
     this.#jobs.delete(job.id);
     job.stdin.unpipe();
     job.out?.destroy();
@@ -347,10 +364,7 @@ export class WarmPool {
     if (this.#closed || server.retiring) return;
     if (server.runs >= this.#o.jobsPerServer) return this.#retire(server);
     const next = this.#queue.shift();
-    if (next) {
-      if (next.queuedAt) clearTimeout(next.queuedAt);
-      return this.#send(server, next);
-    }
+    if (next) return this.#send(server, next);
     if (this.#idle.length >= this.#o.maxIdle) return this.#retire(server);
     this.#idle.push(server);
   }
