@@ -1,7 +1,8 @@
 // node --conditions=react-server --import tsx bench/lab-win.ts — the lab's Windows side as the
 // wizard meets it: commands per second through one WinRM shell and through 16 shells at once (one
 // per host of a lab started with 14 workers: SQLNODE1, SQLNODE2, WORKER1..14), for a trivial
-// script through our client's runPowerShell (a real pwsh start with the lab module per command)
+// script through our client's runPowerShell (in the lab's warm PowerShell hosts, a fresh runspace
+// with the lab module per command; LAB_PWSH_WARM=0 npm run bench:lab-win for a pwsh per command)
 // and for `cmd /c echo` (answered by the lab without a process); then what a pwsh start costs:
 // first command on a fresh shell vs later ones, and raw `pwsh -NoProfile -Command 1` with and
 // without the lab module's prelude. A benchmark, not a test: run it on a quiet machine.
@@ -85,7 +86,7 @@ async function bench(ep: LabEndpoints): Promise<void> {
   const rows: string[][] = [];
   const cases: Array<[string, (c: WinrmClient) => Promise<unknown>, number]> = [
     ['cmd /c echo x (no process)', echo, DURATION_MS],
-    ["runPowerShell('1') (pwsh per command)", ps, Math.max(DURATION_MS, 6000)],
+    [`runPowerShell('1') (${process.env.LAB_PWSH_WARM === '0' ? 'pwsh per command' : 'warm hosts'})`, ps, Math.max(DURATION_MS, 6000)],
   ];
   for (const [label, run, minMs] of cases) {
     const one = client(hosts[0]!);

@@ -72,6 +72,8 @@ export async function startWindowsSide(opts: {
   // One pool of warm PowerShell hosts for every simulated host: a command costs ~50 ms of CPU
   // there instead of ~1.7 s for a pwsh of its own (LAB_PWSH_WARM=0: a pwsh per command).
   const pool = process.env.LAB_PWSH_WARM === '0' ? undefined : new WarmPool({ pwshPath: opts.pwshPath });
+  // Started with the lab, so its first probes do not wait for pwsh to start (LAB_PWSH_PREWARM hosts, default 2).
+  pool?.prewarm(Number(process.env.LAB_PWSH_PREWARM ?? 2));
   for (const host of opts.hosts) {
     executors.set(
       host,

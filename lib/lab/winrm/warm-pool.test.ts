@@ -152,4 +152,19 @@ describe.skipIf(!PWSH_AVAILABLE)('warm hosts against a pwsh of its own per comma
       await single.close();
     }
   });
+
+  it('runs the first commands on hosts started ahead of them', async () => {
+    const early = new WarmPool({ maxServers: 2, maxIdle: 2 });
+    const exec = createPwshExecutor({ preludeScript: PRELUDE, warm: early });
+    try {
+      early.prewarm(2);
+      expect(early.stats()).toMatchObject({ started: 2, running: 2 });
+      const runs = await Promise.all([1, 2].map((i) => collect(exec.start(request(line(`${i}`))))));
+      expect(runs.map((r) => r.stdout)).toEqual(['1\r\n', '2\r\n']);
+      expect(early.stats()).toMatchObject({ started: 2, commands: 2 });
+    } finally {
+      await exec.close();
+      await early.close();
+    }
+  });
 });

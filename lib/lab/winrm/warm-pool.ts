@@ -136,6 +136,15 @@ export class WarmPool {
     return { ...this.#stats, running: [...this.#servers].filter((s) => !s.retiring).length };
   }
 
+  /**
+   * Starts hosts ahead of the first commands (up to `count`, at most `maxIdle`), so the first
+   * commands do not pay for starting pwsh: the lab calls this when it starts.
+   */
+  prewarm(count: number): void {
+    const n = Math.min(count, this.#o.maxIdle) - this.#servers.size;
+    for (let i = 0; i < n && !this.#closed; i++) this.#idle.push(this.#start());
+  }
+
   /** Runs one command; its streams and exit code behave as a process of its own would. */
   run(command: WarmCommand): ExecutorProcess {
     const stdout = new WindowsConsoleText(command.codepage);
@@ -184,7 +193,9 @@ export class WarmPool {
     this.#stall = setTimeout(() => {
       this.#stall = undefined;
       if (this.#queue.length === 0 || this.#closed) return;
-      if (performance.now() - this.#progressAt >= this.#o.queueWaitMs) {
+      // A host still starting will take the next command soon: that is progress, not a stall.
+      if ([...this.#servers].some((x) => !x.ready && !x.retiring)) this.#progressAt = performance.now();
+      else if (performance.now() - this.#progressAt >= this.#o.queueWaitMs) {
         const oldest = this.#queue.shift()!;
         this.#progressAt = performance.now();
         this.#send(this.#start(), oldest);
