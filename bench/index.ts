@@ -66,7 +66,7 @@ function report(all: PerTopology[]): void {
   console.log(
     `## npm run bench\n\nNode ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ` +
       `lab as a child process, scenario half-done, 2 master nodes; ${LATENCY_MS} ms injected per SQL request and per WinRM request. ` +
-      'Lab CPU = CPU seconds of the lab process and of the pwsh processes it started (every PowerShell command starts one), during the timed part.\n',
+      'Lab CPU = CPU seconds of the lab process and of the PowerShell processes under it (its warm hosts, or a pwsh per command with LAB_PWSH_WARM=0), during the timed part.\n',
   );
   const rows: string[][] = [];
   for (const t of all) {
