@@ -323,8 +323,9 @@ test('misconfigured: each planted fault of steps 5 to 9 fails by name, and the s
         await expect(page.getByTestId('check-mixed:SQLNODE2')).toHaveAttribute('data-status', 'fail');
         await expect(page.getByTestId('check-mixed:SQLNODE2')).toContainText('LoginMode = 1 (Windows authentication only)');
         await expect(page.getByTestId(`check-${fault.check}`)).toHaveAttribute('data-status', 'unknown');
-        await expect(page.getByText('Set LoginMode = 2 (SQL Server and Windows authentication) for SQLNODE2 in the registry, over WinRM (the instance refuses SQL logins)')).toBeVisible();
-        await expect(page.getByText('Restart SQL Server (MSSQLSERVER) on SQLNODE2 so it starts in mixed mode')).toBeVisible();
+        const plan = page.getByRole('region', { name: 'Plan for SQLNODE2' });
+        await expect(plan.getByText('Set LoginMode = 2 (SQL Server and Windows authentication) for SQLNODE2 in the registry, over WinRM (the instance refuses SQL logins)')).toBeVisible();
+        await expect(plan.getByText('Restart SQL Server (MSSQLSERVER) on SQLNODE2 so it starts in mixed mode')).toBeVisible();
         await expect(page.getByText('manual: you run it')).toHaveCount(0);
         await page.screenshot({ path: path.join(SCREENSHOT_DIR, `lab-${fault.slug}-misconfigured.png`), fullPage: true });
         await applyPlan(page, /^Applied/);
