@@ -1,6 +1,8 @@
-# Restarts the master service so it reads MasterSettings.config and the HTTP.SYS binding again
-# (the documented rule after any change). A stopped service stays stopped: once the service is a
-# cluster role, only its owner node runs it, and starting it elsewhere would fight the cluster.
+# Restarts a running service so it reads its settings again: the Scale Out Master service after a
+# change to MasterSettings.config or the HTTP.SYS binding (the documented rule), SQL Server
+# (MSSQLSERVER) after a change to LoginMode. A stopped service stays stopped: once the master
+# service is a cluster role, only its owner node runs it, and starting it elsewhere would fight
+# the cluster.
 param([Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9_$-]{1,80}$')][string]$ServiceName)
 
 $s = Get-Service -Name $ServiceName
