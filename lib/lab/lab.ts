@@ -11,13 +11,16 @@ import {
   LAB_SQL_LOGINS,
   SCENARIOS,
   toTdsAuthResult,
+  WELL_KNOWN_ACCOUNTS,
   type LabSession,
   type LabSqlEngine,
   type ScenarioName,
+  type WindowsNames,
 } from './sql';
 import { createTdsServer, type TdsServer, type TdsServerOptions } from './tds';
 import { createWinrmServer, type WinrmServer } from './winrm';
 import { startWindowsSide } from './windows-side';
+import { windowsNames as hostWindowsNames } from './windows-sql-link';
 import { LAB_ACCOUNTS } from './windows';
 import { fqdn, LAB_DNS_DOMAIN, LAB_DOMAIN, labTopology, type LabEndpoints } from './topology';
 
@@ -49,9 +52,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const ca = await loadOrCreateLabCa(stateDir);
   const windowsPassword = loadOrCreateSecret(stateDir, 'windows-password');
+  // The hosts resolve Windows names (Windows logins, SUSER_SID) on the Windows side, once it runs
+  // (windows-sql-link.ts); until then only the well-known accounts.
+  let hostNames: WindowsNames = () => WELL_KNOWN_ACCOUNTS;
+  const windowsNames: WindowsNames = (host) => hostNames(host);
   // A holder, so a reset through the control API swaps the state under every endpoint.
   const ref = {
-    engine: openLabSql(path.join(stateDir, 'lab.db'), { scenario, reset: opts.reset }),
+    engine: openLabSql(path.join(stateDir, 'lab.db'), { scenario, reset: opts.reset, windowsNames }),
   };
   const faults: Faults = { latencyMs: 0, failNext: new Map() };
   const tdsCounts: TdsCounts = new Map();
@@ -136,6 +143,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     masterPort: ports.get('master-endpoint') || undefined,
     accounts: [{ domain: LAB_DOMAIN, name: 'wizard', password: windowsPassword }],
   });
+  hostNames = hostWindowsNames(windows.state.store);
   const winrmServers = new Map<string, WinrmServer>();
   for (const host of [...topology.masters, ...topology.workers]) {
     const t = await tls([host, fqdn(host)]);
@@ -178,7 +186,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       if (!SCENARIOS.includes(next))
         throw new ControlError(400, `Unknown scenario ${String(next)}`);
       ref.engine.close();
-      ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true });
+      ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true, windowsNames });
       await windows.reset(next);
       // Every instance of the new state runs (its service too): an endpoint closed before the
       // reset listens again.

@@ -6,9 +6,13 @@
 // - the MSSQLSERVER service is the instance: stopping it (Stop-Service, Restart-Service, the host
 //   going down) stops the instance (its sessions end, a primary's AG fails over as the engine
 //   models it, its TDS endpoint closes and drops every connection), starting it starts the
-//   instance (LoginMode and Always On read again, the endpoint listening again).
+//   instance (LoginMode and Always On read again, the endpoint listening again);
+// - the Windows names an instance's host resolves (CREATE LOGIN ... FROM WINDOWS, SUSER_SID,
+//   SUSER_SNAME) are the Windows side's: the domain's accounts and computers, the virtual accounts
+//   of the services installed on that host, the well-known accounts (windowsNames).
 
 import type { LabSqlEngine } from './sql';
+import { WELL_KNOWN_ACCOUNTS, domainAccount, serviceAccount, type WindowsAccount, type WindowsNames } from './sql/windows-names';
 import { WinError } from './windows/errors';
 import type { RegistryLink, WindowsStore } from './windows/store';
 
@@ -69,5 +73,26 @@ export function linkSqlToWindows(store: WindowsStore, o: { sql: () => LabSqlEngi
       return o.endpoint(host, false);
     }
     return undefined;
+  };
+}
+
+/**
+ * LookupAccountName / LookupAccountSid as a host of the Windows side answers them: the well-known
+ * accounts, the domain's accounts and its member computers (DOMAIN\HOST$) when the host is joined to
+ * it, and NT SERVICE\<name> for each service installed on that host only. A host the Windows side
+ * does not have resolves the well-known accounts alone.
+ */
+export function windowsNames(store: WindowsStore): WindowsNames {
+  return (host): WindowsAccount[] => {
+    const self = store.host(host);
+    if (!self) return [...WELL_KNOWN_ACCOUNTS];
+    const domain = self.domain.toUpperCase();
+    const inDomain = (d: string) => domain !== '' && d.toUpperCase() === domain;
+    return [
+      ...WELL_KNOWN_ACCOUNTS,
+      ...store.accounts().filter((a) => inDomain(a.domain)).map((a) => domainAccount(a.domain, a.name)),
+      ...store.hosts().filter((h) => inDomain(h.domain)).map((h) => domainAccount(h.domain, `${h.name}$`)),
+      ...store.services(self.name).map((svc) => serviceAccount(svc.name)),
+    ];
   };
 }

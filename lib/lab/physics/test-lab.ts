@@ -12,6 +12,7 @@ import { errors, login, run } from '@/lib/lab/sql/test-helpers';
 import { MASTER_APPID, MASTER_PORT, WindowsState } from '@/lib/lab/windows';
 import { DTS_BINN, masterSettingsXml, workerSettingsXml, writeHostFile } from '@/lib/lab/windows/hostfiles';
 import { labCertificate } from '@/lib/lab/windows/scenario-parts';
+import { windowsNames } from '@/lib/lab/windows-sql-link';
 
 import { startPhysics, type Physics } from './index';
 
@@ -31,6 +32,8 @@ export async function physicsLab(scenario: ScenarioName = 'half-done'): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-physics-'));
   const engine = openLabSql(path.join(dir, 'lab.db'), { scenario });
   const windows = new WindowsState(engine.db, dir);
+  // The hosts resolve Windows names (Windows logins, SUSER_SID) on the Windows side, as in the lab.
+  engine.useWindowsNames(windowsNames(windows.store));
   // The Windows side names the SQL side's listener, so MasterSettings.config points at it.
   await windows.reset(scenario, { listener: { name: LAB_LISTENER.dnsName, port: LAB_LISTENER.port, ip: '10.0.0.40' } });
   const physics = await startPhysics({ sql: () => engine, windows, masterDnsName: 'SSISMASTER' });

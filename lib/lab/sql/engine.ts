@@ -25,16 +25,32 @@ import { buildSnapshot, type LabSqlSnapshot } from './state/snapshot';
 import { Store, nowIso } from './state/store';
 import { createViews } from './state/views';
 import { tokenize } from './tokenizer';
+import type { WindowsNames } from './windows-names';
+
+export interface LabSqlEngineOptions {
+  /**
+   * The accounts each instance's host resolves (Windows logins, SUSER_SID, SUSER_SNAME): the lab
+   * passes the Windows side's (windows-sql-link.ts). Default: the well-known accounts and the SQL
+   * services' virtual accounts the SQL side models on each host, no domain account.
+   */
+  windowsNames?: WindowsNames;
+}
 
 export class LabSqlEngine {
   readonly st: Store;
   private readonly holder: CtxHolder = { ctx: undefined };
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: Database.Database, opts: LabSqlEngineOptions = {}) {
     createSchema(db);
     createViews(db);
     registerFunctions(db, this.holder);
     this.st = new Store(db);
+    if (opts.windowsNames) this.st.windowsNames = opts.windowsNames;
+  }
+
+  /** Replaces how the hosts resolve Windows names (for a Windows side that starts after the engine). */
+  useWindowsNames(names: WindowsNames): void {
+    this.st.windowsNames = names;
   }
 
   close(): void {
@@ -268,9 +284,9 @@ export class LabSqlEngine {
   }
 }
 
-export function openEngine(file: string): LabSqlEngine {
+export function openEngine(file: string, opts: LabSqlEngineOptions = {}): LabSqlEngine {
   const db = new Database(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = OFF');
-  return new LabSqlEngine(db);
+  return new LabSqlEngine(db, opts);
 }

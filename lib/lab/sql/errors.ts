@@ -103,6 +103,7 @@ export const E = {
   cannotDropUser: (name: string) => new SqlError(15151, `Cannot drop the user '${name}', because it does not exist or you do not have permission.`),
   cannotAlterUser: (name: string) => new SqlError(15151, `Cannot alter the user '${name}', because it does not exist or you do not have permission.`),
   cannotAlterAg: (name: string) => new SqlError(15151, `Cannot alter the availability group '${name}', because it does not exist or you do not have permission.`),
+  windowsNameNotFound: (name: string) => new SqlError(15401, `Windows NT user or group '${name}' not found. Check the name again.`),
   principalExists: (name: string) => new SqlError(15025, `The server principal '${name}' already exists.`),
   sidInUse: () => new SqlError(15433, 'Supplied parameter sid is in use.'),
   userExists: (name: string) => new SqlError(15023, `User, group, or role '${name}' already exists in the current database.`),

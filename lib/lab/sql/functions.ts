@@ -14,6 +14,7 @@ import { convertValue, isStringType, typeFromString, type DbValue } from './sqlt
 import { verifyPassword } from './state/crypto';
 import { databaseGuid, familyGuid, recoveryForkGuid } from './state/ops';
 import type { DatabaseRow } from './state/store';
+import { accountNamed, accountWithSid, type WindowsAccount } from './windows-names';
 
 export interface CtxHolder {
   ctx: ExecContext | undefined;
@@ -30,9 +31,14 @@ export interface Prefetch {
   /** Roles of the current database (lower case) and the ones the current user is in. */
   dbRoles: Set<string>;
   memberOf: Set<string>;
+  /** The Windows accounts the instance's host resolves (read when SUSER_SID or SUSER_SNAME has an argument). */
+  windowsAccounts: readonly WindowsAccount[];
 }
 
-export function buildPrefetch(ctx: ExecContext): Prefetch {
+/** SUSER_SID(name) and SUSER_SNAME(sid) may ask Windows; without an argument they read the session only. */
+export const WINDOWS_LOOKUP_RE = /\blab_suser_s(?:id|name)\((?!\s*\))/;
+
+export function buildPrefetch(ctx: ExecContext, opts: { windows?: boolean } = {}): Prefetch {
   const st = ctx.st;
   const inst = ctx.inst.name;
   const dbs = st.db.prepare('SELECT * FROM lab_sql_databases WHERE instance = ? ORDER BY database_id').all(inst) as DatabaseRow[];
@@ -64,6 +70,7 @@ export function buildPrefetch(ctx: ExecContext): Prefetch {
     serverRoles,
     dbRoles,
     memberOf,
+    windowsAccounts: opts.windows ? ctx.st.windowsNames(ctx.inst.machine_name) : [],
   };
 }
 
@@ -403,14 +410,21 @@ export function registerFunctions(db: Database.Database, h: CtxHolder): void {
     if (a.length === 0) return ctx.session.loginName;
     const sid = a[0];
     if (!Buffer.isBuffer(sid)) return null;
-    return prefetched(h).logins.find((l) => l.sid?.equals(sid))?.name ?? null;
+    // A login's name first; else the Windows account of that SID (LookupAccountSid), else NULL.
+    const pf = prefetched(h);
+    return pf.logins.find((l) => l.sid?.equals(sid))?.name ?? accountWithSid(pf.windowsAccounts, sid)?.name ?? null;
   });
   db.function('lab_suser_sid', { deterministic: false, varargs: true }, (...a: unknown[]) => {
     const ctx = need(h);
     if (a.length === 0) return ctx.session.sid;
     if (a[0] === null) return null;
-    const name = toText(a[0]).toLowerCase();
-    return prefetched(h).logins.find((l) => l.name.toLowerCase() === name)?.sid ?? null;
+    const name = toText(a[0]);
+    // A login's SID first; else a DOMAIN\name resolved by Windows (LookupAccountName) even
+    // without a login; a SQL login that does not exist, or a name Windows does not know, is NULL.
+    const pf = prefetched(h);
+    const login = pf.logins.find((l) => l.name.toLowerCase() === name.toLowerCase());
+    if (login) return login.sid;
+    return name.includes('\\') ? (accountNamed(pf.windowsAccounts, name)?.sid ?? null) : null;
   });
   db.function('lab_user_name', opts, () => prefetched(h).currentUser);
   db.function('lab_is_srvrolemember', { deterministic: false, varargs: true }, (...a: unknown[]) => {

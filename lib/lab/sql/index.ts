@@ -8,10 +8,11 @@
  */
 
 import 'server-only';
-import { openEngine, LabSqlEngine } from './engine';
+import { openEngine, LabSqlEngine, type LabSqlEngineOptions } from './engine';
 import { buildScenario, type ScenarioName, type ScenarioOptions } from './scenarios';
 
-export { LabSqlEngine } from './engine';
+export { LabSqlEngine, type LabSqlEngineOptions } from './engine';
+export { WELL_KNOWN_ACCOUNTS, domainAccount, serviceAccount, sqlSideWindowsNames, windowsSid, type WindowsAccount, type WindowsNames } from './windows-names';
 export type { AuthOutcome } from './auth';
 export type { LabSession, SessionOptions } from './session';
 export type { LabSqlSnapshot } from './state/snapshot';
@@ -30,7 +31,7 @@ export {
 } from './scenarios';
 export { toTdsAuthResult } from './tds-glue';
 
-export interface OpenLabSqlOptions extends ScenarioOptions {
+export interface OpenLabSqlOptions extends ScenarioOptions, LabSqlEngineOptions {
   /** Starting state when the file is new (or `reset` is set). Default 'fresh'. */
   scenario?: ScenarioName;
   /** Throw away the existing state and build the scenario again. */
@@ -65,7 +66,7 @@ const TABLES_IN_ORDER = [
 
 /** Opens (or creates) the lab's SQL state in `file` (':memory:' for tests). */
 export function openLabSql(file: string, opts: OpenLabSqlOptions = {}): LabSqlEngine {
-  const engine = openEngine(file);
+  const engine = openEngine(file, opts.windowsNames ? { windowsNames: opts.windowsNames } : {});
   const st = engine.st;
   const empty = st.instances().length === 0;
   if (empty || opts.reset) {

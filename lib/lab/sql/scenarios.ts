@@ -67,7 +67,7 @@ function addInstance(st: Store, name: string, ip: string, serverId: number): voi
     .prepare(
       `INSERT INTO lab_sql_instances (name, machine_name, instance_name, product_version, product_level, edition, hadr_enabled, hadr_enabled_pending, login_mode,
          login_mode_registry, running, tls_configured, force_encryption, sql_port, ip_address, service_account, ssis_master_installed, server_id, started_at)
-       VALUES (?, ?, NULL, ?, 'RTM', 'Developer Edition (64-bit)', 1, 1, 2, 2, 1, 1, 0, 1433, ?, 'LAB\\sqlsvc', 0, ?, ?)`,
+       VALUES (?, ?, NULL, ?, 'RTM', 'Developer Edition (64-bit)', 1, 1, 2, 2, 1, 1, 0, 1433, ?, 'LAB\\svc-sql', 0, ?, ?)`,
     )
     .run(name, name, LAB_VERSION, ip, serverId, nowIso());
   // Every SQL node is a member of the lab's failover cluster, on its one network (the listener's subnet).

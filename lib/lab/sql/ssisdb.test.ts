@@ -114,7 +114,6 @@ describe('database users and roles in SSISDB', () => {
   const admin = login(e, 'SQLNODE1');
 
   it('CREATE USER FOR LOGIN and ALTER ROLE ADD MEMBER make the login an ssis_admin', () => {
-    run(e, admin, "CREATE LOGIN [LAB\\ssismaster] FROM WINDOWS");
     run(e, admin, "CREATE LOGIN [ssisops] WITH PASSWORD = N'Abc#defg123'");
     const items = run(e, admin, 'USE SSISDB; CREATE USER [ssisops] FOR LOGIN [ssisops]; ALTER ROLE [ssis_admin] ADD MEMBER [ssisops]');
     expect(errors(items)).toEqual([]);

@@ -16,6 +16,8 @@ export const LAB_ACCOUNTS = [
   { domain: LAB_DOMAIN, name: 'svc-ssismaster', password: 'Ssis-Master-2022!' },
   { domain: LAB_DOMAIN, name: 'svc-ssisworker', password: 'Ssis-Worker-2022!' },
   { domain: LAB_DOMAIN, name: 'svc-sql', password: 'Sql-Engine-2022!' },
+  // The DBA: a sysadmin login on every instance of the SQL side's scenarios (LAB_DOMAIN_ADMIN).
+  { domain: LAB_DOMAIN, name: 'sqladmin', password: 'Sql-Dba-2022!' },
 ] as const;
 
 export const MASTER_SERVICE = 'SSISScaleOutMaster160';

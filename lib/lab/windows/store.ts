@@ -268,6 +268,11 @@ export class WindowsStore {
     this.db.prepare('INSERT OR REPLACE INTO win_accounts (domain, name, password_sha256) VALUES (?,?,?)').run(domain, name, sha256(password));
   }
 
+  /** The domain's accounts (names only). */
+  accounts(): { domain: string; name: string }[] {
+    return this.db.prepare('SELECT domain, name FROM win_accounts ORDER BY domain, name').all() as { domain: string; name: string }[];
+  }
+
   /** 'unknown' when the domain has no such account. */
   checkAccountPassword(domain: string, name: string, password: string): 'ok' | 'bad' | 'unknown' {
     const r = this.db.prepare('SELECT password_sha256 FROM win_accounts WHERE domain = ? AND name = ?').get(domain, name) as

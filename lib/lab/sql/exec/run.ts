@@ -11,7 +11,7 @@ import { convertValue, type DbValue } from '../sqltypes';
 import { addListener, failoverStatement, modifyListener, modifyReplica } from '../statements/ag';
 import { alterLogin, alterServerRole, createLogin, dropLogin } from '../statements/logins';
 import { alterRole, alterUser, createUser, dropUser } from '../statements/users';
-import { activatePrefetch, buildPrefetch, CONTEXT_FUNCTIONS } from '../functions';
+import { activatePrefetch, buildPrefetch, CONTEXT_FUNCTIONS, WINDOWS_LOOKUP_RE } from '../functions';
 import { Translator } from '../translate';
 import { execStatement } from './call';
 import { ExecContext } from './context';
@@ -78,7 +78,7 @@ const CONTEXT_RE = new RegExp(`\\b(${[...CONTEXT_FUNCTIONS].join('|')})\\(`);
 
 /** Runs translated SQL; context functions get their snapshot first (SQLite cannot be queried from inside them). */
 export function runSql(ctx: ExecContext, sql: string, params: Record<string, DbValue>): unknown[][] {
-  ctx.prefetch = CONTEXT_RE.test(sql) ? buildPrefetch(ctx) : undefined;
+  ctx.prefetch = CONTEXT_RE.test(sql) ? buildPrefetch(ctx, { windows: WINDOWS_LOOKUP_RE.test(sql) }) : undefined;
   activatePrefetch(ctx.prefetch);
   try {
     return ctx.st.db.prepare(sql).raw(true).all(params) as unknown[][];

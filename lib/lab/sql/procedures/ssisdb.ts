@@ -17,8 +17,8 @@ import {
   dropServerPrincipal,
   openDmk,
   setDbRoleMember,
-  windowsSid,
 } from '../state/ops';
+import { accountNamed } from '../windows-names';
 import { REQUIRED, str, type ProcDef, type ProcEnv } from './types';
 
 const nvmax: SqlType = { type: 'nvarchar', length: 'max' };
@@ -93,13 +93,17 @@ export const SSISDB_PROCEDURES: ProcDef[] = [
       const st = ctx.st;
       const inst = ctx.inst.name;
       const major = ctx.inst.product_version.split('.')[0] ?? '16';
-      // The master's virtual account gets a login and an ssis_admin user when it exists on this host.
+      // The master's virtual account gets a login and an ssis_admin user when it exists on this host
+      // (its SID resolves there: the master service is installed).
       const vaLogin = `NT Service\\SSISScaleOutMaster${major}0`;
-      if (!st.principal(inst, vaLogin)) createServerPrincipal(st, inst, { name: vaLogin, type: 'U', sid: windowsSid(vaLogin) });
-      const vaUser = `SSISScaleOutMasterUser${major}0`;
-      if (!st.dbPrincipal(contentId, vaUser)) {
-        const uid = createDbPrincipal(st, contentId, { name: vaUser, type: 'U', sid: windowsSid(vaLogin) });
-        setDbRoleMember(st, contentId, dbRoleId(st, contentId, 'ssis_admin'), uid, true);
+      const va = accountNamed(st.windowsNames(ctx.inst.machine_name), vaLogin);
+      if (va) {
+        if (!st.principal(inst, vaLogin) && !st.principalBySid(inst, va.sid)) createServerPrincipal(st, inst, { name: vaLogin, type: 'U', sid: va.sid });
+        const vaUser = `SSISScaleOutMasterUser${major}0`;
+        if (!st.dbPrincipal(contentId, vaUser)) {
+          const uid = createDbPrincipal(st, contentId, { name: vaUser, type: 'U', sid: va.sid });
+          setDbRoleMember(st, contentId, dbRoleId(st, contentId, 'ssis_admin'), uid, true);
+        }
       }
       // Drop and recreate the logging login: a NEW random SID and a random password nobody learns.
       const old = st.principal(inst, LOGDB_LOGIN);

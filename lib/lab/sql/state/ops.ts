@@ -70,11 +70,8 @@ export function roleId(st: Store, instance: string, role: string): number {
   return r.principal_id;
 }
 
-/** Windows accounts have the same SID on every machine of the domain: derive it from the name. */
-export function windowsSid(account: string): Buffer {
-  const h = createHash('sha256').update(account.toLowerCase()).digest();
-  return Buffer.concat([Buffer.from('010500000000000515000000', 'hex'), h.subarray(0, 16)]);
-}
+/** The SID Windows gives an account (the same on every machine of the domain): see windows-names.ts. */
+export { windowsSid } from '../windows-names';
 
 export interface NewDbPrincipal {
   name: string;

@@ -1,6 +1,7 @@
 /** Typed reads and writes of the lab_* tables, shared by statements, procedures and the control API. */
 
 import type Database from 'better-sqlite3';
+import { sqlSideWindowsNames, type WindowsNames } from '../windows-names';
 
 export interface InstanceRow {
   name: string;
@@ -96,7 +97,16 @@ export interface ListenerRow {
 export const nowIso = (): string => new Date().toISOString();
 
 export class Store {
-  constructor(readonly db: Database.Database) {}
+  /**
+   * How each host resolves Windows names (CREATE LOGIN ... FROM WINDOWS, SUSER_SID, SUSER_SNAME):
+   * the Windows side's accounts in the lab (LabSqlEngine's windowsNames option), else what the
+   * SQL side alone knows of its hosts.
+   */
+  windowsNames: WindowsNames;
+
+  constructor(readonly db: Database.Database) {
+    this.windowsNames = sqlSideWindowsNames(this);
+  }
 
   instance(name: string): InstanceRow | undefined {
     return this.db.prepare('SELECT * FROM lab_sql_instances WHERE name = ?').get(name) as InstanceRow | undefined;

@@ -5,8 +5,9 @@ import { E, SqlError } from '../errors';
 import type { ExecContext } from '../exec/context';
 import { canAlterAnyLogin } from '../exec/security';
 import { hashPassword, randomSid, verifyPassword } from '../state/crypto';
-import { createServerPrincipal, dropServerPrincipal, setServerRoleMember, windowsSid } from '../state/ops';
+import { createServerPrincipal, dropServerPrincipal, setServerRoleMember } from '../state/ops';
 import { nowIso } from '../state/store';
+import { accountNamed } from '../windows-names';
 
 /** Windows password policy as CHECK_POLICY = ON applies it (length and complexity). */
 export function checkPasswordPolicy(password: string, login: string): void {
@@ -34,9 +35,12 @@ export function createLogin(ctx: ExecContext, s: Extract<Stmt, { k: 'create_logi
     if (!s.name.includes('\\')) {
       throw new SqlError(15407, `'${s.name}' is not a valid Windows NT name. Give the complete name: <domain\\username>.`);
     }
-    const sid = windowsSid(s.name);
+    // SQL Server asks Windows on its host (LookupAccountName): the name must resolve there.
+    const account = accountNamed(ctx.st.windowsNames(ctx.inst.machine_name), s.name);
+    if (!account) throw E.windowsNameNotFound(s.name);
+    const sid = account.sid;
     if (ctx.st.principalBySid(inst, sid)) throw new SqlError(15025, `The server principal '${s.name}' already exists.`);
-    createServerPrincipal(ctx.st, inst, { name: s.name, type: 'U', sid, ...(defaultDb ? { defaultDatabase: defaultDb } : {}) });
+    createServerPrincipal(ctx.st, inst, { name: s.name, type: account.type, sid, ...(defaultDb ? { defaultDatabase: defaultDb } : {}) });
     ctx.changed();
     return;
   }
