@@ -23,6 +23,7 @@ export type SqlErrorCode =
   | 'PROCEDURE_NOT_FOUND'
   | 'LOGIN_EXISTS'
   | 'LOGIN_NOT_FOUND'
+  | 'WINDOWS_ACCOUNT_NOT_FOUND'
   | 'SID_IN_USE'
   | 'SECONDARY_NOT_READABLE'
   | 'DATABASE_READ_ONLY'
@@ -137,6 +138,12 @@ export function describeSqlError(
     case 15151:
     case 15007:
       return { ...base, code: 'LOGIN_NOT_FOUND', message: `${target}: ${serverMessage}` };
+    case 15401:
+      return {
+        ...base,
+        code: 'WINDOWS_ACCOUNT_NOT_FOUND',
+        message: `${target}: ${serverMessage} SQL Server asks Windows for the account when it creates its login, and the computer it runs on does not know it: check the account's domain\\name in the inventory (a domain account, or NT Service\\<service> only where that service is installed).`,
+      };
     case 15433:
       return {
         ...base,

@@ -24,6 +24,7 @@ const LAYER: Record<SqlErrorCode, SqlLayer> = {
   PROCEDURE_NOT_FOUND: 'request',
   LOGIN_EXISTS: 'request',
   LOGIN_NOT_FOUND: 'request',
+  WINDOWS_ACCOUNT_NOT_FOUND: 'request',
   SID_IN_USE: 'request',
   SECONDARY_NOT_READABLE: 'request',
   DATABASE_READ_ONLY: 'request',

@@ -25,6 +25,7 @@ describe('errors raised by statements and procedures', () => {
     [2812, 'PROCEDURE_NOT_FOUND', /Scale Out Master/],
     [15025, 'LOGIN_EXISTS', /already exists/],
     [15151, 'LOGIN_NOT_FOUND', /does not exist/],
+    [15401, 'WINDOWS_ACCOUNT_NOT_FOUND', /check the account's domain\\name in the inventory/],
     [15433, 'SID_IN_USE', /SID/],
     [976, 'SECONDARY_NOT_READABLE', /does not allow reads/],
     [978, 'SECONDARY_NOT_READABLE', /listener/],
