@@ -16,11 +16,12 @@
 #   pwsh -NoLogo -NoProfile -NonInteractive -EncodedCommand <this script>
 # with stdin, stdout and stderr as pipes (so the console host is in its redirected,
 # non-interactive mode, as powershell.exe is under WinRS). Protocol, one JSON object per line:
-#   stdin    <- {"id":n,"encoded":true|false,"script":"...","env":{...},"profile":"/path"|null}
-#   control  -> {"ready":true} once, then {"id":n,"exit":code} per command
+#   stdin    <- {"id":n,"token":"...","encoded":true|false,"script":"...","env":{...},"profile":"/path"|null}
+#   control  -> {"ready":true} once, then {"id":n,"exit":code,"streams":2,"failed":false} per command
 # The control channel is a connection to the pool's Unix socket ($env:LAB_WARM_SOCKET) that
-# starts with "ctl <server>\n". For each command the host connects twice more and writes
-# "<id> out\n" and "<id> err\n" first: the command's stdout and stderr (UTF-8) go there. When
+# starts with "ctl <server> <pool token>\n". For each command the host connects twice more and writes
+# "<id> <token> out\n" and "<id> <token> err\n" first (the tokens keep a script from posing as
+# another command's stream): the command's stdout and stderr (UTF-8) go there. When
 # the script uses $input (the only case in which the console host reads stdin), its stdin lines
 # are read from the first of these until the pool shuts down its writing half; the script starts
 # once they are all in (the console host would start it at once and let $input wait: only the
@@ -57,22 +58,29 @@ $utf8 = [Text.UTF8Encoding]::new($false)
 $socketPath = [Environment]::GetEnvironmentVariable('LAB_WARM_SOCKET')
 $serverId = [Environment]::GetEnvironmentVariable('LAB_WARM_SERVER')
 # Not part of any command's environment.
-[Environment]::SetEnvironmentVariable('LAB_WARM_SOCKET', $null)
-[Environment]::SetEnvironmentVariable('LAB_WARM_SERVER', $null)
+$poolToken = [Environment]::GetEnvironmentVariable('LAB_WARM_TOKEN')
+[Environment]::SetEnvironmentVariable('LAB_WARM_SOCKET', [NullString]::Value)
+[Environment]::SetEnvironmentVariable('LAB_WARM_SERVER', [NullString]::Value)
+[Environment]::SetEnvironmentVariable('LAB_WARM_TOKEN', [NullString]::Value)
 $cmdIn = [Console]::In
 $origOut = [Console]::Out
 $origErr = [Console]::Error
 $baseEnv = [Environment]::GetEnvironmentVariables()
 $baseDir = [Environment]::CurrentDirectory
 $baseRendering = if ($PSStyle) { $PSStyle.OutputRendering } else { $null }
+$baseInputEncoding = [Console]::InputEncoding
+$baseOutputEncoding = [Console]::OutputEncoding
 
 function Reset-Environment([hashtable]$jobEnv) {
     $now = [Environment]::GetEnvironmentVariables()
-    foreach ($k in @($now.Keys)) { if (-not $baseEnv.Contains($k)) { [Environment]::SetEnvironmentVariable($k, $null) } }
+    # [NullString]::Value removes a variable; PowerShell would pass $null to a [string] as "" (kept, empty).
+    foreach ($k in @($now.Keys)) { if (-not $baseEnv.Contains($k)) { [Environment]::SetEnvironmentVariable($k, [NullString]::Value) } }
     foreach ($k in @($baseEnv.Keys)) { if ($now[$k] -cne $baseEnv[$k]) { [Environment]::SetEnvironmentVariable($k, $baseEnv[$k]) } }
     foreach ($k in @($jobEnv.Keys)) { [Environment]::SetEnvironmentVariable($k, [string]$jobEnv[$k]) }
     [Environment]::CurrentDirectory = $baseDir
     if ($PSStyle) { $PSStyle.OutputRendering = $baseRendering }
+    if ([Console]::InputEncoding.WebName -ne $baseInputEncoding.WebName) { [Console]::InputEncoding = $baseInputEncoding }
+    if ([Console]::OutputEncoding.WebName -ne $baseOutputEncoding.WebName) { [Console]::OutputEncoding = $baseOutputEncoding }
 }
 
 function Connect-Stream([string]$path, [string]$hello) {
@@ -120,23 +128,24 @@ function Read-InputLines($stream) {
     return , $lines
 }
 
-$ctl = (Connect-Stream $socketPath "ctl $serverId`n").writer
+$ctl = (Connect-Stream $socketPath "ctl $serverId $poolToken`n").writer
 $ctl.WriteLine('{"ready":true}')
 
-# The console host reads stdin for a command only when it uses $input (AstSearcher.IsUsingDollarInput).
+# The console host reads stdin for a command only when it uses $input (AstSearcher.IsUsingDollarInput:
+# a variable, any scope qualifier, not inside nested script blocks or functions).
 function Test-UsesInput([string]$script) {
     $ast = [Management.Automation.Language.Parser]::ParseInput($script, [ref]$null, [ref]$null)
-    $null -ne $ast.Find({ param($a) $a -is [Management.Automation.Language.VariableExpressionAst] -and $a.VariablePath.UserPath -eq 'input' }, $true)
+    $null -ne $ast.Find({ param($a) $a -is [Management.Automation.Language.VariableExpressionAst] -and $a.VariablePath.IsVariable -and ($a.VariablePath.UserPath -replace '^(global|script|local|private):', '') -eq 'input' }, $false)
 }
 
 while ($null -ne ($line = $cmdIn.ReadLine())) {
     if (-not $line) { continue }
     $job = ConvertFrom-Json -InputObject $line -AsHashtable
-    $out = $null; $err = $null; $rs = $null; $exit = 1
+    $out = $null; $err = $null; $rs = $null; $exit = 1; $failed = $false
     try {
         Reset-Environment $job.env
-        $out = Connect-Stream $socketPath "$($job.id) out`n"
-        $err = Connect-Stream $socketPath "$($job.id) err`n"
+        $out = Connect-Stream $socketPath "$($job.id) $($job.token) out`n"
+        $err = Connect-Stream $socketPath "$($job.id) $($job.token) err`n"
         [Console]::SetOut($out.writer)
         [Console]::SetError($err.writer)
         $field['_errorSerializer'].SetValue($ch, $null)
@@ -168,7 +177,7 @@ while ($null -ne ($line = $cmdIn.ReadLine())) {
         }
     } catch {
         $origErr.WriteLine("warm host: command $($job.id) failed in the host itself: $($_.Exception.Message)")
-        $exit = -1
+        $failed = $true
     } finally {
         foreach ($n in '_outputSerializer', '_errorSerializer') {
             $s = $field[$n].GetValue($ch)
@@ -184,5 +193,8 @@ while ($null -ne ($line = $cmdIn.ReadLine())) {
         $field['_setShouldExitCalled'].SetValue($ch, $false)
         $field['_shouldEndSession'].SetValue($ch, $false)
     }
-    $ctl.WriteLine("{`"id`":$($job.id),`"exit`":$exit}")
+    # How many stream connections the pool must see closed before the command has ended: their data
+    # can reach it after this line does.
+    $streams = @($out, $err | Where-Object { $_ }).Count
+    $ctl.WriteLine("{`"id`":$($job.id),`"exit`":$exit,`"streams`":$streams,`"failed`":$(if ($failed) { 'true' } else { 'false' })}")
 }

@@ -73,6 +73,8 @@ describe.skipIf(!PWSH_AVAILABLE)('warm hosts against a pwsh of its own per comma
     ['a param block', 'param($a = 5) "a=$a"'],
     ['exit with a large code', 'exit 300'],
     ['write to stderr directly', "[Console]::Error.WriteLine('direct'); 'x'"],
+    ['exit -1', 'exit -1'],
+    ['the process ended by the script', '[Environment]::Exit(3)'],
   ];
 
   it.each(corpus)('%s: same stdout, stderr and exit code', async (_name, script) => {
@@ -110,6 +112,40 @@ describe.skipIf(!PWSH_AVAILABLE)('warm hosts against a pwsh of its own per comma
     const fresh = await collect(cold.start(request(line("\"[$global:leak][$(Test-Path function:Leak)][$((Get-Location).Path -eq '/')][$env:LEAK][$env:LAB_FROM_PRELUDE]\""))));
     expect(after).toEqual(fresh);
     expect(after.stdout).toBe('[][False][False][][p]\r\n');
+    // Removed, not just emptied.
+    const gone = await collect(warm.start(request(line('Test-Path env:LEAK; Test-Path env:LAB_WARM_SOCKET'))));
+    expect(gone.stdout).toBe('False\r\nFalse\r\n');
+  });
+
+  it('reads stdin for $input and $global:input alike', async () => {
+    for (const script of ['"[$(@($input) -join \',\')]"', '"[$(@($global:input) -join \',\')]"']) {
+      const a = await collect(cold.start(request(line(script))), 'a\r\nb\r\n');
+      const b = await collect(warm.start(request(line(script))), 'a\r\nb\r\n');
+      expect(b).toEqual(a);
+      expect(b.stdout).toBe('[a,b]\r\n');
+    }
+  });
+
+  it('starts a script whose $input is only inside a function at once, as the console host does (stdin left open)', async () => {
+    const proc = warm.start(request(line("function f { $input }; 'ran'")));
+    const out = await collect(proc);
+    expect(out).toEqual({ stdout: 'ran\r\n', stderr: '', code: 0 });
+  });
+
+  it('keeps all of a quick command\'s output when this process is too busy to read it at once', async () => {
+    for (let i = 0; i < 3; i++) {
+      const proc = warm.start(request(line("'hello'; Write-Error 'oops'")));
+      const out = collect(proc);
+      // Busy: the host connects, writes, closes and reports its exit before we read anything.
+      const until = Date.now() + 400;
+      while (Date.now() < until) {
+        /* spin */
+      }
+      const r = await out;
+      expect(r.stdout).toBe('hello\r\n');
+      expect(r.stderr).toContain('oops');
+      expect(r.code).toBe(1); // Write-Error last: $? is false
+    }
   });
 
   it('ends a killed command with exit code 1 and keeps serving the next ones', async () => {

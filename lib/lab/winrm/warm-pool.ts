@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -73,6 +74,11 @@ export function warmHostScriptPath(): string {
 
 type Job = {
   id: number;
+  /** Shown only to the host: its stream connections must carry it. */
+  token: string;
+  /** Stream connections the host opened for it (from its exit report); they must all close. */
+  streams?: number;
+  closedStreams: number;
   command: WarmCommand;
   stdout: WindowsConsoleText;
   stderr: WindowsConsoleText;
@@ -87,6 +93,8 @@ type Job = {
 
 type Server = {
   id: number;
+  /** A retiring host that has not exited by then is killed. */
+  retireTimer?: NodeJS.Timeout;
   child: ChildProcessWithoutNullStreams;
   ctl?: net.Socket;
   ready: boolean;
@@ -94,6 +102,8 @@ type Server = {
   runs: number;
   retiring: boolean;
 };
+
+type Control = { ready?: boolean; id?: number; exit?: number; streams?: number; failed?: boolean };
 
 export class WarmPool {
   readonly #o: Required<Omit<WarmPoolOptions, 'cwd'>> & { cwd: string };
@@ -105,6 +115,7 @@ export class WarmPool {
   readonly #idle: Server[] = [];
   readonly #queue: Job[] = [];
   readonly #jobs = new Map<number, Job>();
+  readonly #token = randomBytes(16).toString('hex');
   #script: string | undefined;
   #nextJob = 1;
   #nextServer = 1;
@@ -130,6 +141,9 @@ export class WarmPool {
       this.#listener.once('error', reject);
       this.#listener.listen(this.#socketPath, () => resolve());
     });
+    // Nobody may be waiting on it; a failure to listen shows as hosts that never get ready.
+    this.#listening.catch(() => undefined);
+    this.#listener.on('error', () => undefined);
   }
 
   stats(): WarmPoolStats {
@@ -154,7 +168,7 @@ export class WarmPool {
     const exit = new Promise<number>((resolve) => {
       finish = resolve;
     });
-    const job: Job = { id: this.#nextJob++, command, stdout, stderr, stdin, done: false, finish };
+    const job: Job = { id: this.#nextJob++, token: randomBytes(12).toString('hex'), closedStreams: 0, command, stdout, stderr, stdin, done: false, finish };
     this.#jobs.set(job.id, job);
     this.#stats.commands++;
     this.#dispatch(job);
@@ -180,10 +194,23 @@ export class WarmPool {
     if (this.#closed) return this.#fail(job, 'The lab is shutting down.');
     const idle = this.#idle.pop();
     if (idle) return this.#send(idle, job);
-    if (this.#servers.size < this.#o.maxServers) return this.#send(this.#start(), job);
+    if (this.#queue.length === 0 && this.#active() < this.#o.maxServers) return this.#send(this.#start(), job);
     if (this.#queue.length === 0) this.#progressAt = performance.now();
     this.#queue.push(job);
+    this.#drain();
     this.#watchStall();
+  }
+
+  /** Hosts that serve (not retiring). */
+  #active(): number {
+    let n = 0;
+    for (const s of this.#servers) if (!s.retiring) n++;
+    return n;
+  }
+
+  /** Queued commands get new hosts while the serving ones are under the cap (after a kill, a crash, a retirement). */
+  #drain(): void {
+    while (!this.#closed && this.#queue.length > 0 && this.#active() < this.#o.maxServers) this.#send(this.#start(), this.#queue.shift()!);
   }
 
   /** While commands wait: after `queueWaitMs` without any command finishing, a host for the oldest. */
@@ -224,6 +251,7 @@ export class WarmPool {
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
         LAB_WARM_SOCKET: this.#socketPath,
         LAB_WARM_SERVER: String(id),
+        LAB_WARM_TOKEN: this.#token,
       },
     });
     const server: Server = { id, child, ready: false, runs: 0, retiring: false };
@@ -232,21 +260,28 @@ export class WarmPool {
     child.stdout.on('data', (d: Buffer) => server.job?.stdout.write(d));
     child.stderr.on('data', (d: Buffer) => server.job?.stderr.write(d));
     child.stdin.on('error', () => undefined);
-    const gone = (why: string) => {
+    const gone = (why: string, code: number | null) => {
       if (!this.#servers.delete(server)) return;
+      if (server.retireTimer) clearTimeout(server.retireTimer);
       const at = this.#idle.indexOf(server);
       if (at >= 0) this.#idle.splice(at, 1);
       server.ctl?.destroy();
       const job = server.job;
       server.job = undefined;
       if (job && !job.done) {
-        // Ended under a running command: killed (TerminateProcess gives 1), or it could not start.
         if (!server.ready && !server.retiring) this.#fail(job, why);
-        else this.#end(job, 1);
+        else if (server.retiring || code === null) this.#end(job, 1); // killed: TerminateProcess gives 1
+        else {
+          // The command ended the process itself ([Environment]::Exit): its code, once its streams are in.
+          job.exitCode = code;
+          job.streams = (job.out ? 1 : 0) + (job.err ? 1 : 0) + job.closedStreams;
+          this.#maybeEnd(job);
+        }
       }
+      this.#drain();
     };
-    child.once('error', (e) => gone(`The lab could not start PowerShell 7 (${this.#o.pwshPath}): ${e.message}`));
-    child.once('exit', (code) => gone(`PowerShell 7 (${this.#o.pwshPath}) ended before it was ready (exit code ${code ?? 'none'}).`));
+    child.once('error', (e) => gone(`The lab could not start PowerShell 7 (${this.#o.pwshPath}): ${e.message}`, null));
+    child.once('exit', (code) => gone(`PowerShell 7 (${this.#o.pwshPath}) ended before it was ready (exit code ${code ?? 'none'}).`, code));
     return server;
   }
 
@@ -259,7 +294,7 @@ export class WarmPool {
 
   #write(server: Server, job: Job): void {
     const { script, encoded, env, profile } = job.command;
-    server.child.stdin.write(`${JSON.stringify({ id: job.id, encoded, script, env, profile })}\n`);
+    server.child.stdin.write(`${JSON.stringify({ id: job.id, token: job.token, encoded, script, env, profile })}\n`);
   }
 
   #accept(socket: net.Socket): void {
@@ -269,10 +304,11 @@ export class WarmPool {
       const nl = head.indexOf(10);
       if (nl < 0) return;
       socket.off('data', onData);
-      const [a, b] = head.subarray(0, nl).toString('utf8').split(' ');
+      const [a, b, c] = head.subarray(0, nl).toString('utf8').split(' ');
       const rest = head.subarray(nl + 1);
-      if (a === 'ctl') this.#attachControl(Number(b), socket, rest);
-      else this.#attachStream(Number(a), b, socket, rest);
+      if (a === 'ctl' && c === this.#token) this.#attachControl(Number(b), socket, rest);
+      else if (a !== 'ctl') this.#attachStream(Number(a), b, c, socket, rest);
+      else socket.destroy();
     };
     socket.on('data', onData);
     socket.on('error', () => undefined);
@@ -289,7 +325,14 @@ export class WarmPool {
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl).trim();
         buffered = buffered.slice(nl + 1);
-        if (line) this.#control(server, JSON.parse(line) as { ready?: boolean; id?: number; exit?: number });
+        if (!line) continue;
+        let m: Control;
+        try {
+          m = JSON.parse(line) as Control;
+        } catch {
+          continue;
+        }
+        this.#control(server, m);
       }
     };
     socket.setEncoding('utf8');
@@ -297,7 +340,7 @@ export class WarmPool {
     if (first.length) onText(first.toString('utf8'));
   }
 
-  #control(server: Server, m: { ready?: boolean; id?: number; exit?: number }): void {
+  #control(server: Server, m: Control): void {
     if (m.ready) {
       server.ready = true;
       if (server.job) this.#write(server, server.job);
@@ -305,22 +348,24 @@ export class WarmPool {
     }
     const job = m.id === undefined ? undefined : this.#jobs.get(m.id);
     if (!job || job.server !== server) return;
-    // The host's own failure (-1) is not a script's exit code: say so, as a crashed process would.
-    job.exitCode = m.exit === -1 || m.exit === undefined ? 1 : m.exit;
+    // The host's own failure is not a script's exit code: 1, as a crashed process would give.
+    job.exitCode = m.failed || m.exit === undefined ? 1 : m.exit;
+    job.streams = m.streams ?? 0;
     this.#maybeEnd(job);
     server.job = undefined;
     this.#release(server);
   }
 
-  #attachStream(jobId: number, which: string | undefined, socket: net.Socket, first: Buffer): void {
+  #attachStream(jobId: number, token: string | undefined, which: string | undefined, socket: net.Socket, first: Buffer): void {
     const job = this.#jobs.get(jobId);
-    if (!job || job.done || (which !== 'out' && which !== 'err')) return void socket.destroy();
+    if (!job || job.done || token !== job.token || (which !== 'out' && which !== 'err')) return void socket.destroy();
     const target = which === 'out' ? job.stdout : job.stderr;
     if (first.length) target.write(first);
     socket.on('data', (d: Buffer) => target.write(d));
     const closed = () => {
       if (which === 'out') job.out = undefined;
       else job.err = undefined;
+      job.closedStreams++;
       this.#maybeEnd(job);
     };
     socket.once('close', closed);
@@ -334,8 +379,12 @@ export class WarmPool {
     }
   }
 
+  /**
+   * Ends a command once its exit code is known and every stream connection the host opened for
+   * it has closed: the exit report can arrive before those connections are even accepted.
+   */
   #maybeEnd(job: Job): void {
-    if (job.exitCode === undefined || job.out || job.err) return;
+    if (job.exitCode === undefined || job.streams === undefined || job.closedStreams < job.streams) return;
     this.#end(job, job.exitCode);
   }
 
@@ -385,6 +434,10 @@ export class WarmPool {
     const at = this.#idle.indexOf(server);
     if (at >= 0) this.#idle.splice(at, 1);
     server.child.stdin.end();
+    // A host kept alive by something a script left running (a foreground thread) is killed.
+    server.retireTimer = setTimeout(() => this.#terminate(server), 30_000);
+    server.retireTimer.unref();
+    this.#drain();
   }
 
   #terminate(server: Server): void {

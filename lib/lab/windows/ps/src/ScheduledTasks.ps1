@@ -112,7 +112,11 @@ try { $(if ($inner) { "& { $inner }" } else { "throw 'The system cannot find the
 exit `$code
 "@
     # This same PowerShell: its executable, or dotnet with pwsh.dll when it runs as a dotnet tool.
-    $psi = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    # In a session of its own (setsid): the Task Scheduler service runs the task, not this WinRM
+    # command, so ending the command (or the process it runs in) does not end the task.
+    $setsid = Get-Command -Name setsid -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    $psi = if ($setsid) { [Diagnostics.ProcessStartInfo]::new($setsid.Source) } else { [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath) }
+    if ($setsid) { $psi.ArgumentList.Add([Environment]::ProcessPath) }
     if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
     foreach ($x in '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapper))) { $psi.ArgumentList.Add($x) }
     $psi.UseShellExecute = $false
