@@ -54,8 +54,11 @@ async function applyPlan(step: StepModule<StepContext>, ctx: StepContext) {
 }
 
 describe('steps 2 and 3 through the lab (WinRM)', () => {
-  it('fresh: both steps pass with empty plans', async () => {
+  it('fresh: step 3 passes; step 2 only lacks Scale Out in the catalog, and after its plan both pass with empty plans', async () => {
     const { ctx } = await deploymentOn('fresh');
+    const before = await primary.probe(ctx);
+    expect(before.filter((c) => c.status !== 'pass').map((c) => c.id)).toEqual(['scaleout-enabled@SQLNODE1']);
+    expect((await applyPlan(primary, ctx)).map((o) => o.id)).toEqual(['enable-scaleout@SQLNODE1']);
     for (const step of [primary, secondary]) {
       const checks = await step.probe(ctx);
       expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
