@@ -62,6 +62,10 @@ $poolToken = [Environment]::GetEnvironmentVariable('LAB_WARM_TOKEN')
 [Environment]::SetEnvironmentVariable('LAB_WARM_SOCKET', [NullString]::Value)
 [Environment]::SetEnvironmentVariable('LAB_WARM_SERVER', [NullString]::Value)
 [Environment]::SetEnvironmentVariable('LAB_WARM_TOKEN', [NullString]::Value)
+# The runtime settings the pool gave this host only (read by .NET at startup, not a command's).
+foreach ($n in @(([Environment]::GetEnvironmentVariable('LAB_WARM_DROP') ?? '') -split ',' | Where-Object { $_ }) + 'LAB_WARM_DROP') {
+    [Environment]::SetEnvironmentVariable($n, [NullString]::Value)
+}
 $cmdIn = [Console]::In
 $origOut = [Console]::Out
 $origErr = [Console]::Error

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildInvocation } from '../../winrm/powershell';
 import { createPwshExecutor } from './executor';
@@ -116,6 +117,18 @@ describe.skipIf(!PWSH_AVAILABLE)('warm hosts against a pwsh of its own per comma
     const gone = await collect(warm.start(request(line('Test-Path env:LEAK; Test-Path env:LAB_WARM_SOCKET'))));
     expect(gone.stdout).toBe('False\r\nFalse\r\n');
   });
+
+  it.skipIf(process.platform !== 'linux' || process.env.DOTNET_TieredCompilation !== undefined)(
+    'starts its hosts with tiered compilation off, which the commands do not see in their environment',
+    async () => {
+      const r = await collect(warm.start(request(line('$PID; Test-Path env:DOTNET_TieredCompilation; Test-Path env:LAB_WARM_DROP'))));
+      const [pid, tc, drop] = r.stdout.split('\r\n');
+      expect([tc, drop]).toEqual(['False', 'False']);
+      // What the host process was started with (its initial environment).
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('DOTNET_TieredCompilation=0');
+    },
+  );
 
   it('reads stdin for $input and $global:input alike', async () => {
     for (const script of ['"[$(@($input) -join \',\')]"', '"[$(@($global:input) -join \',\')]"']) {

@@ -64,7 +64,8 @@ function Initialize-LabSession {
     $null = New-PSDrive -Name C -PSProvider FileSystem -Root $s.driveRoot -Scope Global
     $user = if ($env:LAB_USER) { ($env:LAB_USER -split '\\')[-1] } else { 'Administrator' }
     $profileDir = "C:\Users\$user"
-    $null = New-Item -ItemType Directory -Force -Path "$profileDir\Documents", "$profileDir\AppData\Local\Temp"
+    # The folders on the host's real directory (New-Item -Force would cost this session ~15 ms).
+    foreach ($sub in 'Documents', 'AppData/Local/Temp') { $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($s.driveRoot, 'Users', $user, $sub)) }
     $env:COMPUTERNAME = $s.name
     $env:USERDOMAIN = $s.domain
     $env:USERDNSDOMAIN = $s.dnsDomain.ToUpperInvariant()

@@ -85,9 +85,15 @@ clean { if (`$null -ne `$steppablePipeline) { `$steppablePipeline.Clean() } }
 "@
 }
 
-foreach ($entry in $script:ProxyCommands.GetEnumerator()) {
-    . ([scriptblock]::Create((New-LabProxy -Name $entry.Key -Module $entry.Value)))
+# Generated once per process (the cmdlets' metadata does not change while it runs; a lab host runs
+# many sessions in one process), defined in every session that imports the module.
+$proxyKey = "LabWindows.Proxies/$($PSVersionTable.PSVersion)"
+$proxyText = [AppDomain]::CurrentDomain.GetData($proxyKey)
+if ($proxyText -isnot [string]) {
+    $proxyText = ($script:ProxyCommands.GetEnumerator() | Sort-Object Key | ForEach-Object { New-LabProxy -Name $_.Key -Module $_.Value }) -join "`n"
+    [AppDomain]::CurrentDomain.SetData($proxyKey, $proxyText)
 }
+. ([scriptblock]::Create($proxyText))
 
 function Write-LabPathNotFound {
     param($Cmdlet, [string]$Path, [string]$Command)
