@@ -1,4 +1,5 @@
 import 'server-only';
+import { setMaxListeners } from 'node:events';
 import type { Db } from '@/lib/store/db';
 import { audit, setStepStatus } from '@/lib/store/repo';
 import { createJob, emit, finishJob, getJob, setOperationStatus, type Job } from './jobs';
@@ -16,6 +17,9 @@ export type ApplyRequest<Ctx> = {
   secrets: readonly string[];
 };
 
+/** Listeners a job's signal may have at once before Node warns of a leak. */
+export const JOB_SIGNAL_LISTENERS = 200;
+
 const g = globalThis as unknown as { __wizardJobControllers?: Map<string, AbortController> };
 const controllers = (g.__wizardJobControllers ??= new Map());
 
@@ -23,6 +27,9 @@ const controllers = (g.__wizardJobControllers ??= new Map());
 export function startApply<Ctx>(req: ApplyRequest<Ctx>): { job: Job; done: Promise<Job> } {
   const job = createJob(req.db, req.deploymentId, req.module.slug, req.actor, req.operations);
   const controller = new AbortController();
+  // Every request of the job listens to it while it runs (step 9: WORKER_CONCURRENCY workers at a
+  // time, each with its WinRM and SQL waits); each removes its listener when done.
+  setMaxListeners(JOB_SIGNAL_LISTENERS, controller.signal);
   controllers.set(job.id, controller);
   const done = runJob(req, job.id, controller.signal).finally(() => controllers.delete(job.id));
   return { job, done };

@@ -1,11 +1,13 @@
 // Test fixture shared by the lab-backed step tests: the built-in lab in-process, a fresh
 // deployment per scenario made from its endpoints, and the step context the wizard builds on it.
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SecretBox } from '@/lib/auth/secret-box';
 import { saveDeployment } from '@/lib/deployments';
+import { JOB_SIGNAL_LISTENERS } from '@/lib/engine/runner';
 import type { ApplyContext, Check, Operation, StepModule } from '@/lib/engine/types';
 import { inventoryFromLab } from '@/lib/inventory/from-lab';
 import { startLab, type Lab } from '@/lib/lab/lab';
@@ -73,14 +75,18 @@ export function byId(checks: Check[], id: string): Check {
 
 export function applyContext(): ApplyContext & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, log: (target, text) => lines.push(`${target}: ${text}`), signal: new AbortController().signal };
+  const { signal } = new AbortController();
+  setMaxListeners(JOB_SIGNAL_LISTENERS, signal);
+  return { lines, log: (target, text) => lines.push(`${target}: ${text}`), signal };
 }
 
 /** Probes, plans and applies every non-manual operation of one step; returns what ran. */
 export async function applyStep(step: StepModule<StepContext>, ctx: StepContext): Promise<{ ops: Operation[]; results: string[] }> {
   const ops = step.plan(ctx, await step.probe(ctx)).filter((o) => o.kind !== 'manual');
   const results: string[] = [];
-  for (const op of ops) results.push((await step.apply(ctx, op, applyContext())) ?? '');
+  // One context for the whole job, as the engine's runner gives its operations.
+  const run = applyContext();
+  for (const op of ops) results.push((await step.apply(ctx, op, run)) ?? '');
   return { ops, results };
 }
 

@@ -1,7 +1,8 @@
-// What apply runs. Every action reads its hosts again first and does only what is still missing,
-// so applying a plan twice changes nothing the second time. Work over many workers runs
-// WORKER_CONCURRENCY at a time, with one log row per worker; one worker's failure does not stop
-// the others, and the operation fails at the end naming every worker that failed.
+// What apply runs. Every job reads its hosts again first (each worker once, see readOncePerJob)
+// and does only what is still missing, so applying a plan twice changes nothing the second time.
+// Work over many workers runs WORKER_CONCURRENCY at a time, with one log row per worker; one
+// worker's failure does not stop the others, and the operation fails at the end naming every
+// worker that failed.
 import 'server-only';
 import { z } from 'zod';
 import type { ApplyContext } from '@/lib/engine/types';
@@ -39,25 +40,31 @@ function settle<T>(hosts: string[], results: PromiseSettledResult<T>[], what: st
 }
 
 /**
- * Each worker's public certificate, read once per job: it passes from the worker to the master
- * nodes through this map, in the server's memory only.
+ * Each worker read once per job, by the first operation that needs it (trusting its certificate
+ * on the master nodes, else attaching it): keyed by the job's AbortSignal, which the engine gives
+ * every operation of one job. A later operation acting on that read cannot write over a change
+ * made since: workers-attach.ps1 refuses a WorkerSettings.config whose SHA-256 is not the one read.
  */
-const ownCerts = new WeakMap<StepContext, Map<string, Promise<{ thumbprint: string; der: string }>>>();
+const jobReads = new WeakMap<AbortSignal, Map<string, Promise<WorkerState>>>();
 
-function ownCertOnce(ctx: StepContext, host: string, signal: AbortSignal) {
-  let byHost = ownCerts.get(ctx);
-  if (!byHost) ownCerts.set(ctx, (byHost = new Map()));
+function readOncePerJob(ctx: StepContext, host: string, signal: AbortSignal): Promise<WorkerState> {
+  let byHost = jobReads.get(signal);
+  if (!byHost) jobReads.set(signal, (byHost = new Map()));
   const key = host.toUpperCase();
   let p = byHost.get(key);
   if (!p) {
-    p = workerState(ctx, host, signal).then((w) => {
-      if (!w.ownCert?.hasPrivateKey) throw new Error(`WorkerHttpsCertThumbprint ${w.settings.workerThumbprint ?? '(empty)'} names no certificate with a private key in LocalMachine\\My`);
-      return { thumbprint: w.ownCert.thumbprint, der: w.ownCert.der };
-    });
+    p = workerState(ctx, host, signal);
     p.catch(() => byHost.delete(key));
     byHost.set(key, p);
   }
   return p;
+}
+
+/** Each worker's public certificate: it passes from the worker to the master nodes in the server's memory only. */
+async function ownCertOnce(ctx: StepContext, host: string, signal: AbortSignal): Promise<{ thumbprint: string; der: string }> {
+  const w = await readOncePerJob(ctx, host, signal);
+  if (!w.ownCert?.hasPrivateKey) throw new Error(`WorkerHttpsCertThumbprint ${w.settings.workerThumbprint ?? '(empty)'} names no certificate with a private key in LocalMachine\\My`);
+  return { thumbprint: w.ownCert.thumbprint, der: w.ownCert.der };
 }
 
 const trustResult = z.object({ imported: z.array(z.string()).nullable(), present: z.array(z.string()).nullable() });
@@ -92,7 +99,7 @@ export async function attachWorkers(ctx: StepContext, hosts: string[], run: Appl
   let restarts = restartedAt.get(ctx);
   if (!restarts) restartedAt.set(ctx, (restarts = new Map()));
   const results = await mapLimit(hosts, WORKER_CONCURRENCY, async (host) => {
-    const w = await workerState(ctx, host, run.signal);
+    const w = await readOncePerJob(ctx, host, run.signal);
     if (!w.service) throw new Error(`${ctx.services.worker} is not installed`);
     const importCert = !w.root.has(shared.thumbprint);
     const edit = settingsEdit(w, ctx.inventory, shared.thumbprint);

@@ -3,6 +3,8 @@
 // heartbeat over mutual TLS, whether a worker is online. Half-done has the availability group,
 // its listener and the master's cluster role online on SQLNODE1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operation } from '@/lib/engine/types';
+import { psScript } from '@/lib/powershell/scripts';
 import type { StepContext } from '../context';
 import { applyContext, byId, failing, grantMasterLogin, rootThumbprints, startFixture, type Fixture } from './lab.test-helper';
 import { step } from './index';
@@ -79,6 +81,50 @@ describe('workers step on the lab', () => {
       '1 worker(s) online; enabled now: none (already enabled)',
     ]);
     expect(await roots()).toEqual(before);
+  }, 300_000);
+
+  it('reads each worker once per job: trusting its certificate and attaching it share one read, which the next job makes again', async () => {
+    const ctx = await halfDone(2);
+    const names = new Map([
+      [psScript('workers-probe.ps1'), 'read'],
+      [psScript('workers-attach.ps1'), 'attach'],
+    ]);
+    const ran: string[] = [];
+    // The same context, with each worker's PowerShell runs noted.
+    const counting = Object.create(ctx, {
+      winrm: {
+        value: (host: string) =>
+          new Proxy(ctx.winrm(host), {
+            get(target, key) {
+              if (key === 'runPowerShell') {
+                return (script: string, o?: object) => {
+                  if (host.startsWith('WORKER')) ran.push(`${host} ${names.get(script) ?? 'other'}`);
+                  return target.runPowerShell(script, o);
+                };
+              }
+              const v: unknown = Reflect.get(target, key);
+              return typeof v === 'function' ? v.bind(target) : v;
+            },
+          }),
+      },
+    }) as StepContext;
+    const job = async (ops: Operation[]) => {
+      ran.length = 0;
+      const run = applyContext();
+      for (const op of ops.filter((o) => o.kind !== 'manual')) await step.apply(counting, op, run);
+      return [...ran].sort();
+    };
+
+    const ops = step.plan(counting, await step.probe(counting));
+    expect(ops.map((o) => o.id)).toEqual(['trust-workers@SQLNODE1', 'trust-workers@SQLNODE2', 'attach-workers', 'enable-workers']);
+    expect(await job(ops)).toEqual(['WORKER1 attach', 'WORKER1 read', 'WORKER2 attach', 'WORKER2 read']);
+
+    const thumb = byId(await step.probe(counting), 'worker-certificate@WORKER1').evidence.slice(0, 40);
+    await ctx.winrm('SQLNODE2').runPowerShell(`Remove-Item -LiteralPath 'Cert:\\LocalMachine\\Root\\${thumb}'`);
+    const again = step.plan(counting, await step.probe(counting));
+    expect(again.map((o) => o.id)).toEqual(['trust-workers@SQLNODE2']);
+    expect(await job(again)).toEqual(['WORKER1 read']);
+    expect(failing(await step.probe(counting))).toEqual([]);
   }, 300_000);
 
   it('the worker certificate trusted on the first node only fails by name, and the plan trusts it on the other node', async () => {
