@@ -61,6 +61,16 @@ async function recheck(page: Page) {
   await expect(page.getByRole('button', { name: 'Re-check' })).toBeEnabled({ timeout: 120_000 });
 }
 
+/** Step 2 on the fresh lab: only Scale Out in the catalog is missing; its apply enables it, then it is verified. */
+async function enableScaleOutFromStep2(page: Page) {
+  await probed(page, 'primary');
+  await recheck(page);
+  await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'fail');
+  await applyPlan(page, 'Applied and verified.');
+  await page.reload();
+  await expect(page.getByTestId('step-status')).toHaveText('Verified');
+}
+
 test('steps 1 to 3 on the fresh lab: 1 and 3 verified; step 2 enables Scale Out in the catalog, once, then is verified', async ({ signedIn: page }) => {
   test.setTimeout(420_000);
   await openDemo(page);
@@ -161,12 +171,7 @@ test('step 4 reaches verified from the fresh lab: the DBA’s SSMS work through 
   }
   // Step 2's apply enables Scale Out in the catalog on the primary, once, before SSISDB joins the
   // availability group (the logging login it makes is what step 6 copies to the secondaries).
-  await probed(page, 'primary');
-  await recheck(page);
-  await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'fail');
-  await applyPlan(page, 'Applied and verified.');
-  await page.reload();
-  await expect(page.getByTestId('step-status')).toHaveText('Verified');
+  await enableScaleOutFromStep2(page);
 
   await probed(page, 'always-on');
   await recheck(page);
@@ -350,11 +355,6 @@ test('misconfigured: each planted fault of steps 5 to 9 fails by name, and the s
   // zz-runbook.spec goes on from here: the fresh lab as the fresh flow leaves step 2, Scale Out
   // enabled in its catalog (so step 2 is healthy when the export records its drift baseline).
   await test.step('fresh, step 2 applied', async () => {
-    await probed(page, 'primary');
-    await recheck(page);
-    await expect(page.getByTestId('check-scaleout-enabled@SQLNODE1')).toHaveAttribute('data-status', 'fail');
-    await applyPlan(page, 'Applied and verified.');
-    await page.reload();
-    await expect(page.getByTestId('step-status')).toHaveText('Verified');
+    await enableScaleOutFromStep2(page);
   });
 });

@@ -4,12 +4,8 @@
 BeforeAll {
     $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
     . (Join-Path $script:Root 'lib/lab/windows/ps/TestLab.ps1')
-    $script:First = Start-TestLab 'half-done'
+    $null = Start-TestLab 'half-done'
     Save-TestSession
-    function Enter-LabHost([string]$Name) {
-        $env:LAB_HOST = $Name; $env:LAB_API_URL = $script:First.url; $env:LAB_API_TOKEN = $script:First.token; $env:LAB_REMOTE = '1'; $env:LAB_AUTH = 'ntlm'
-        Import-Module (Join-Path $script:Root 'lib/lab/windows/ps/LabWindows.psm1') -DisableNameChecking -Force -Global
-    }
     function Invoke-Drill([string]$Name, [hashtable]$Params) { & (Join-Path $PSScriptRoot "drill-$Name.ps1") @Params }
 }
 

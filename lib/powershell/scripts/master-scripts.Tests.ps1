@@ -4,13 +4,8 @@
 BeforeAll {
     $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
     . (Join-Path $script:Root 'lib/lab/windows/ps/TestLab.ps1')
-    $script:First = Start-TestLab 'fresh'
+    $null = Start-TestLab 'fresh'
     Save-TestSession
-    # "Runs on" a simulated host: the module maps C:, Cert:, HKLM: and the commands to that host.
-    function Enter-LabHost([string]$Name) {
-        $env:LAB_HOST = $Name; $env:LAB_API_URL = $script:First.url; $env:LAB_API_TOKEN = $script:First.token; $env:LAB_REMOTE = '1'; $env:LAB_AUTH = 'ntlm'
-        Import-Module (Join-Path $script:Root 'lib/lab/windows/ps/LabWindows.psm1') -DisableNameChecking -Force -Global
-    }
     function Invoke-Master([string]$Name, [hashtable]$Params) { & (Join-Path $PSScriptRoot "master-$Name.ps1") @Params }
     $script:Svc = 'SSISScaleOutMaster160'
     $script:Settings = 'C:\Program Files\Microsoft SQL Server\160\DTS\Binn\MasterSettings.config'

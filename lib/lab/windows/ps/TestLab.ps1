@@ -12,7 +12,15 @@ function Start-TestLab([string]$Scenario = 'fresh') {
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
     $script:Server = [System.Diagnostics.Process]::Start($psi)
-    $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
+    $script:TestLabApi = $script:Server.StandardOutput.ReadLine() | ConvertFrom-Json
+    $script:TestLabApi
+}
+
+# "Runs on" a simulated host of that lab, as over WinRM (NTLM, no CredSSP): LabWindows maps C:,
+# Cert:, HKLM: and the Windows-only commands to that host.
+function Enter-LabHost([string]$Name) {
+    $env:LAB_HOST = $Name; $env:LAB_API_URL = $script:TestLabApi.url; $env:LAB_API_TOKEN = $script:TestLabApi.token; $env:LAB_REMOTE = '1'; $env:LAB_AUTH = 'ntlm'
+    Import-Module (Join-Path $PSScriptRoot 'LabWindows.psm1') -DisableNameChecking -Force -Global
 }
 
 function Send-Lab([string]$Line) {
