@@ -155,3 +155,20 @@ Describe 'Registry, DNS and files' {
         { Get-ClusterSharedVolume } | Should -Throw -ErrorId 'CommandNotFoundException'
     }
 }
+
+Describe 'The bridge to the lab' {
+    It 'says which API did not answer, and what the lab said when it refused' {
+        $saved = $env:LAB_API_URL, $env:LAB_API_TOKEN
+        try {
+            # A port nothing listens on: the one a just-closed listener had.
+            $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+            $env:LAB_API_URL = "http://127.0.0.1:$port"
+            { Get-Service -Name SSISScaleOutMaster160 } | Should -Throw "*the lab's Windows API at 'http://127.0.0.1:$port' did not answer*"
+            $env:LAB_API_URL = $saved[0]; $env:LAB_API_TOKEN = 'not-the-token'
+            { Get-Service -Name SSISScaleOutMaster160 } | Should -Throw "LabWindows: internal error in 'service.list' (401)*"
+        } finally {
+            $env:LAB_API_URL, $env:LAB_API_TOKEN = $saved
+        }
+        (Get-Service -Name SSISScaleOutMaster160).Name | Should -Be 'SSISScaleOutMaster160'
+    }
+}
