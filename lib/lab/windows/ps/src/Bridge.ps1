@@ -15,31 +15,13 @@ function Invoke-LabOp {
     $body = @{ args = $clean; session = @{ remote = ($env:LAB_REMOTE -eq '1'); auth = $auth } } | ConvertTo-Json -Depth 8 -Compress
     $uri = '{0}/hosts/{1}/ops/{2}' -f $env:LAB_API_URL, [uri]::EscapeDataString($HostName), $Op
     try {
-        $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Post, $uri)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "Bearer $env:LAB_API_TOKEN")
-        $request.Content = [System.Net.Http.StringContent]::new($body, [Text.UTF8Encoding]::new($false), 'application/json')
-        $response = (Get-LabHttpClient).Send($request)
-        $status = [int]$response.StatusCode
-        $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+        $reply = Invoke-RestMethod -Method Post -Uri $uri -Body ([Text.Encoding]::UTF8.GetBytes($body)) -ContentType 'application/json; charset=utf-8' `
+            -Headers @{ Authorization = "Bearer $env:LAB_API_TOKEN" } -SkipHttpErrorCheck -StatusCodeVariable status -ErrorAction Stop
     } catch {
         throw "LabWindows: the lab's Windows API at '$env:LAB_API_URL' did not answer: $($_.Exception.Message)"
     }
-    $reply = try { ConvertFrom-Json -InputObject $text -Depth 64 } catch { $null }
-    if ($status -ne 200 -or $null -eq $reply) { throw "LabWindows: internal error in '$Op' ($status): $(if ($reply) { $reply.error.message } else { $text })" }
+    if ($status -ne 200) { throw "LabWindows: internal error in '$Op' ($status): $($reply.error.message)" }
     $reply
-}
-
-function Get-LabHttpClient {
-    # One client per process, kept across the sessions a lab host runs in it (its connections to the
-    # lab stay open); Invoke-RestMethod would make a client, and a connection, per call.
-    $client = [AppDomain]::CurrentDomain.GetData('LabWindows.HttpClient')
-    if ($client -isnot [System.Net.Http.HttpClient]) {
-        $client = [System.Net.Http.HttpClient]::new()
-        # As Invoke-RestMethod without -TimeoutSec: some operations wait (a service starting).
-        $client.Timeout = [System.Threading.Timeout]::InfiniteTimeSpan
-        [AppDomain]::CurrentDomain.SetData('LabWindows.HttpClient', $client)
-    }
-    $client
 }
 
 function New-LabErrorRecord {
