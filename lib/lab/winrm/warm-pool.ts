@@ -74,7 +74,7 @@ export interface WarmPoolStats {
  * and compiles its scripts anew, and with tiering on each host's background JIT re-compiled for
  * seconds after every burst (0.5 CPU s per second per host, measured, so 4 hosts held both cores
  * of a 2-core machine); with it off a host starts ~1 CPU s slower and each command costs about
- * half (Re-check all on the 1-worker lab: 12.8 → 5.1 CPU s, bench/README.md).
+ * half (Re-check all on the 1-worker lab: 12.8 → 5.1 CPU s; lib/lab/winrm/README.md, "Warm hosts").
  */
 const HOST_RUNTIME_ENV: Record<string, string> = Object.fromEntries(
   Object.entries({ DOTNET_TieredCompilation: '0' }).filter(([k]) => process.env[k] === undefined),
