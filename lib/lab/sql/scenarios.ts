@@ -34,8 +34,8 @@ import {
   roleId,
   setDbRoleMember,
   setServerRoleMember,
-  windowsSid,
 } from './state/ops';
+import { windowsSid } from './windows-names';
 import { LOGDB_LOGIN, LOGDB_USER } from './procedures/ssisdb';
 import { encryptWithKey } from './state/crypto';
 

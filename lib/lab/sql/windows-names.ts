@@ -101,11 +101,7 @@ export const domainAccount = (domain: string, name: string): WindowsAccount => (
  * when that feature is installed there. No domain accounts but `domainAccounts` (DOMAIN\name).
  */
 export function sqlSideWindowsNames(st: Store, domainAccounts: readonly string[] = []): WindowsNames {
-  const domain = domainAccounts.map((a) => {
-    const cut = a.indexOf('\\');
-    if (cut <= 0) throw new Error(`not a DOMAIN\\name account: ${a}`);
-    return domainAccount(a.slice(0, cut), a.slice(cut + 1));
-  });
+  const domain = domainAccounts.map((name): WindowsAccount => ({ name, sid: windowsSid(name), type: 'U' }));
   return (host) => {
     const services = st
       .instances()

@@ -70,9 +70,6 @@ export function roleId(st: Store, instance: string, role: string): number {
   return r.principal_id;
 }
 
-/** The SID Windows gives an account (the same on every machine of the domain): see windows-names.ts. */
-export { windowsSid } from '../windows-names';
-
 export interface NewDbPrincipal {
   name: string;
   type: 'S' | 'U' | 'R';
