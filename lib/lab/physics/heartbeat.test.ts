@@ -4,10 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { LAB_AG } from '@/lib/lab/sql';
+import { MASTER_SERVICE } from '@/lib/lab/windows';
 
 import { sqlIdentity } from './heartbeat';
 import { resolveSqlName } from './sqlnames';
-import { attachWorker, grantMasterLogin, lastOnline, LISTENER_NAME, physicsLab, writeMasterSettings, type PhysicsLab } from './test-lab';
+import { attachWorker, grantMasterLogin, lastOnline, LISTENER_NAME, physicsLab, restartIfRunning, writeMasterSettings, type PhysicsLab } from './test-lab';
 
 let lab: PhysicsLab | undefined;
 afterEach(async () => {
@@ -49,6 +50,22 @@ describe('master heartbeat into SSISDB', () => {
     writeMasterSettings(lab, 'SQLNODE1', 'SQLNODE1');
     await lab.physics.tick();
     expect(outcome(lab)?.outcome).toBe('sql-failed');
+  });
+
+  it('the master reads MasterSettings.config when it starts: a new SqlServerName takes effect at the next start', async () => {
+    lab = await attached();
+    lab.windows.moveGroup('SSISMASTER', 'SQLNODE2');
+    writeMasterSettings(lab, 'SQLNODE2', LISTENER_NAME, { restart: false });
+    await lab.physics.tick();
+    expect(outcome(lab)).toMatchObject({ outcome: 'sql-failed', message: expect.stringMatching(/SqlServerName 'SQLNODE2'/) });
+    restartIfRunning(lab, 'SQLNODE2', MASTER_SERVICE);
+    await lab.physics.tick();
+    expect(outcome(lab)).toMatchObject({ outcome: 'ok', sqlInstance: 'SQLNODE1' });
+    // A node that is not the owner reads the file when the role moves there (its service starts then).
+    writeMasterSettings(lab, 'SQLNODE1', 'SQLNODE2', { restart: false });
+    lab.windows.moveGroup('SSISMASTER', 'SQLNODE1');
+    await lab.physics.tick();
+    expect(outcome(lab)).toMatchObject({ outcome: 'sql-failed', message: expect.stringMatching(/SqlServerName 'SQLNODE2'/) });
   });
 
   it('the master\'s domain account needs a login on the replica it reaches (18456 otherwise)', async () => {

@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 
 import { readMasterSettings, type MasterSettings } from '@/lib/settings';
 import { MASTER_PORT, MASTER_SERVICE, type WindowsState } from '@/lib/lab/windows';
-import { DTS_BINN, readHostFile } from '@/lib/lab/windows/hostfiles';
+import { configAsStarted } from '@/lib/lab/windows/services';
 
 export interface MasterRole {
   cluster: string;
@@ -57,8 +57,9 @@ export function findMasterRole(windows: WindowsState, masterDnsName: string): Ma
   return null;
 }
 
+/** MasterSettings.config as the running master service read it when it started (an edit waits for a restart). */
 export function readOwnMasterSettings(windows: WindowsState, host: string): MasterSettings | null {
-  const bytes = readHostFile(windows.store, host, `${DTS_BINN}\\MasterSettings.config`);
+  const bytes = configAsStarted(windows.store, host, MASTER_SERVICE);
   if (!bytes) return null;
   try {
     return readMasterSettings(bytes, { fileLabel: `MasterSettings.config on ${host}` });

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 
 import { LAB_LISTENER, openLabSql, type LabSqlEngine, type ScenarioName } from '@/lib/lab/sql';
 import { errors, login, run } from '@/lib/lab/sql/test-helpers';
-import { MASTER_APPID, MASTER_PORT, WindowsState } from '@/lib/lab/windows';
+import { MASTER_APPID, MASTER_PORT, MASTER_SERVICE, WORKER_SERVICE, WindowsState } from '@/lib/lab/windows';
+import { startServiceRaw, stopServiceRaw } from '@/lib/lab/windows/services';
 import { DTS_BINN, masterSettingsXml, workerSettingsXml, writeHostFile } from '@/lib/lab/windows/hostfiles';
 import { labCertificate } from '@/lib/lab/windows/scenario-parts';
 import { windowsNames } from '@/lib/lab/windows-sql-link';
@@ -61,8 +62,21 @@ export function workerThumbprint(lab: PhysicsLab, host = 'WORKER1'): string {
   return c.thumbprint;
 }
 
-/** Writes WorkerSettings.config on the worker (what Scale Out Manager or the wizard does). */
-export function writeWorkerSettings(lab: PhysicsLab, o: { endpoint?: string; masterThumbprint?: string; host?: string } = {}): void {
+/**
+ * Restarts a service that runs on `host`, as the docs require after any edit of its configuration
+ * file (the service reads the file only when it starts); a stopped service reads it at its next start.
+ */
+export function restartIfRunning(lab: PhysicsLab, host: string, service: string): void {
+  if (lab.windows.store.service(host, service)?.status !== 'Running') return;
+  stopServiceRaw(lab.windows.store, host, service);
+  startServiceRaw(lab.windows.store, host, service);
+}
+
+/**
+ * Writes WorkerSettings.config on the worker and restarts the worker service (what Scale Out
+ * Manager or the wizard does); `restart: false` leaves the running service on what it read before.
+ */
+export function writeWorkerSettings(lab: PhysicsLab, o: { endpoint?: string; masterThumbprint?: string; host?: string; restart?: boolean } = {}): void {
   const host = o.host ?? 'WORKER1';
   writeHostFile(
     lab.windows.store,
@@ -76,6 +90,7 @@ export function writeWorkerSettings(lab: PhysicsLab, o: { endpoint?: string; mas
       agentId: AGENT_ID.toLowerCase(),
     }),
   );
+  if (o.restart !== false) restartIfRunning(lab, host, WORKER_SERVICE);
 }
 
 /** Copies a certificate (public part) from one host's store into another's Root. */
@@ -107,8 +122,10 @@ function expectNoErrors(items: Parameters<typeof errors>[0]): void {
   if (e.length) throw new Error(`unexpected SQL errors: ${JSON.stringify(e)}`);
 }
 
-export function writeMasterSettings(lab: PhysicsLab, host: string, sqlServerName: string): void {
+/** Writes MasterSettings.config on `host` and restarts the master service if it runs there (`restart: false`: not). */
+export function writeMasterSettings(lab: PhysicsLab, host: string, sqlServerName: string, o: { restart?: boolean } = {}): void {
   writeHostFile(lab.windows.store, host, `${DTS_BINN}\\MasterSettings.config`, masterSettingsXml({ port: MASTER_PORT, thumbprint: masterThumbprint(lab), sqlServerName }));
+  if (o.restart !== false) restartIfRunning(lab, host, MASTER_SERVICE);
 }
 
 /** Gives `host` its own master certificate (in Root with its key) and binds it on 8391. */

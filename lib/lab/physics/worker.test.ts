@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { WORKER_SERVICE } from '@/lib/lab/windows';
+import { MASTER_PORT, WORKER_SERVICE } from '@/lib/lab/windows';
 
 import {
   AGENT_ID,
@@ -14,6 +14,7 @@ import {
   LISTENER_NAME,
   masterThumbprint,
   physicsLab,
+  restartIfRunning,
   sleep,
   writeMasterSettings,
   writeWorkerSettings,
@@ -106,6 +107,18 @@ describe('worker heartbeat', () => {
     writeWorkerSettings(lab, { masterThumbprint: own });
     await lab.physics.tick();
     expect(outcome(lab)).toMatchObject({ outcome: 'name-mismatch', servedThumbprint: own });
+  });
+
+  it('reads WorkerSettings.config when its service starts: an edit waits for the next restart', async () => {
+    lab = await ready();
+    await lab.physics.tick();
+    expect(outcome(lab)?.outcome).toBe('ok');
+    writeWorkerSettings(lab, { endpoint: 'https://SSISMASTER:8392', restart: false });
+    await lab.physics.tick();
+    expect(outcome(lab)).toMatchObject({ outcome: 'ok', masterEndpoint: `https://SSISMASTER:${MASTER_PORT}` });
+    restartIfRunning(lab, 'WORKER1', WORKER_SERVICE);
+    await lab.physics.tick();
+    expect(outcome(lab)).toMatchObject({ outcome: 'unreachable', masterEndpoint: 'https://SSISMASTER:8392' });
   });
 
   it('unreachable when MasterEndpoint names something other than the client access point or the wrong port', async () => {

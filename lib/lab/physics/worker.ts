@@ -10,7 +10,7 @@ import tls from 'node:tls';
 
 import { covers, inspectCertificate } from '@/lib/certs';
 import { WORKER_SERVICE, type WindowsState } from '@/lib/lab/windows';
-import { DTS_BINN, readHostFile } from '@/lib/lab/windows/hostfiles';
+import { configAsStarted } from '@/lib/lab/windows/services';
 import { LAB_DNS_DOMAIN } from '@/lib/lab/windows/types';
 import { parseMasterEndpoint, readWorkerSettings, type WorkerSettings } from '@/lib/settings';
 
@@ -107,8 +107,9 @@ export async function workerHeartbeat(windows: WindowsState, host: string, targe
   const service = store.service(host, WORKER_SERVICE);
   if (!store.host(host)?.up || service?.status !== 'Running') return out('service-stopped', `${WORKER_SERVICE} is not running on ${host}.`);
 
-  const bytes = readHostFile(store, host, `${DTS_BINN}\\WorkerSettings.config`);
-  if (!bytes) return out('not-configured', `WorkerSettings.config is missing on ${host}.`);
+  // Read when the service started, not now: an edit takes effect at the next restart.
+  const bytes = configAsStarted(store, host, WORKER_SERVICE);
+  if (!bytes) return out('not-configured', `WorkerSettings.config was missing on ${host} when ${WORKER_SERVICE} started.`);
   let settings: WorkerSettings;
   try {
     settings = readWorkerSettings(bytes, { fileLabel: `WorkerSettings.config on ${host}` });

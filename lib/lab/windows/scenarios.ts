@@ -138,14 +138,15 @@ export async function loadScenario(store: WindowsStore, name: WindowsScenarioNam
       const listener = options.listener ?? t.listener;
       store.registerDns(listener.name, listener.ip, LAB_DNS_DOMAIN);
       for (const n of t.masters) store.updateService(n.name, MASTER_SERVICE, { startType: 'Manual', status: 'Stopped', processId: 0 });
+      // The file first: the service the role starts reads it when it starts (and only then).
+      const thumb = store.meta('masterThumbprint') ?? '';
+      writeHostFile(store, n1.name, `${DTS_BINN}\\MasterSettings.config`, masterSettingsXml({ port: MASTER_PORT, thumbprint: thumb, sqlServerName: `${listener.name},${listener.port}` }));
       addGenericServiceRole(
         store,
         n1.name,
         { serviceName: MASTER_SERVICE, name: master, staticAddress: [options.masterIp ?? t.masterIp] },
         { remote: false, auth: 'local' },
       );
-      const thumb = store.meta('masterThumbprint') ?? '';
-      writeHostFile(store, n1.name, `${DTS_BINN}\\MasterSettings.config`, masterSettingsXml({ port: MASTER_PORT, thumbprint: thumb, sqlServerName: `${listener.name},${listener.port}` }));
     }
     installWorkers(store, workers, workerCerts);
     if (misconfigured && workers[0]) attachHalfway(store, workers[0].name, workerCerts[0]!, n1.name, `https://${master}:${MASTER_PORT}`);

@@ -3,6 +3,8 @@
 // started (Win32_Process.CreationDate: a service reads its configuration only when it starts).
 
 import { WinError, WIN32 } from './errors';
+import { DTS_BINN, readHostFile } from './hostfiles';
+import { MASTER_SERVICE, WORKER_SERVICE } from './scenario-parts';
 import type { WindowsStore } from './store';
 import type { ServiceInfo, ServiceStartType } from './types';
 
@@ -33,7 +35,45 @@ export function startServiceRaw(store: WindowsStore, host: string, name: string)
   nextPid += 4;
   const started = store.updateService(host, name, { status: 'Running', processId: nextPid });
   store.setMeta(startKey(host, name), JSON.stringify({ pid: nextPid, at: new Date().toISOString() }));
+  if (CONFIG_READ_AT_START[name.toLowerCase()]) readConfigAtStart(store, host, name, nextPid);
   return started;
+}
+
+/**
+ * The configuration file each Scale Out service reads when its process starts, and only then: the
+ * docs' restart rule ("restart the service after any edit to the file", reference
+ * ssis-scale-out-ha.md on MasterSettings.config and WorkerSettings.config).
+ */
+const CONFIG_READ_AT_START: Record<string, string> = {
+  [MASTER_SERVICE.toLowerCase()]: `${DTS_BINN}\\MasterSettings.config`,
+  [WORKER_SERVICE.toLowerCase()]: `${DTS_BINN}\\WorkerSettings.config`,
+};
+
+const configKey = (host: string, name: string) => `process-config:${host.toUpperCase()}:${name.toLowerCase()}`;
+
+function readConfigAtStart(store: WindowsStore, host: string, name: string, pid: number): Buffer | undefined {
+  const bytes = readHostFile(store, host, CONFIG_READ_AT_START[name.toLowerCase()]!);
+  store.setMeta(configKey(host, name), JSON.stringify({ pid, base64: bytes ? bytes.toString('base64') : null }));
+  return bytes;
+}
+
+/**
+ * The configuration file (MasterSettings.config, WorkerSettings.config) as the running service's
+ * process read it when it started: an edit since then takes effect only at the next start.
+ * undefined when the service is not running or the file was missing then. A process a scenario
+ * left running read the file as it is at the first look after the reset (setup writes the file
+ * before it starts the service), like serviceStartTime.
+ */
+export function configAsStarted(store: WindowsStore, host: string, name: string): Buffer | undefined {
+  if (!CONFIG_READ_AT_START[name.toLowerCase()]) throw new Error(`The lab does not know which configuration file ${name} reads.`);
+  const s = store.service(host, name);
+  if (s?.status !== 'Running' || !s.processId) return undefined;
+  const raw = store.meta(configKey(host, name));
+  if (raw) {
+    const r = JSON.parse(raw) as { pid: number; base64: string | null };
+    if (r.pid === s.processId) return r.base64 === null ? undefined : Buffer.from(r.base64, 'base64');
+  }
+  return readConfigAtStart(store, host, name, s.processId);
 }
 
 const startKey = (host: string, name: string) => `process-start:${host.toUpperCase()}:${name.toLowerCase()}`;
