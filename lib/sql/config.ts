@@ -77,6 +77,10 @@ export function buildConfig(t: SqlTarget, hooks: PoolHooks): sql.config {
     // Requests time out in lib/sql/run.ts (per call, with cancel), not per connection.
     requestTimeout: 0,
     pool: { min: 0, max: 4, idleTimeoutMillis: 60_000 },
+    // A pooled connection is handed out when it is logged in and its socket open, without the
+    // default SELECT 1 before every request (one more round trip each); a connection the server
+    // ended (a failover's role change, KILL) is closed in tedious and replaced.
+    validateConnection: 'socket',
     options: {
       ...tlsOptions(t.name, trust),
       appName: 'ssis-scaleout-ha-wizard',
