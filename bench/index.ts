@@ -76,7 +76,8 @@ function report(all: PerTopology[]): void {
   console.log(
     `## npm run bench\n\nNode ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ` +
       `lab as a child process, scenario half-done, 2 master nodes; ${LATENCY_MS} ms injected per SQL request and per WinRM request. ` +
-      'Lab CPU = CPU seconds of the lab process and of the PowerShell processes under it (its warm hosts, or a pwsh per command with LAB_PWSH_WARM=0), during the timed part.\n',
+      'Lab CPU = CPU seconds of the lab process and of the PowerShell processes under it (its warm hosts, or a pwsh per command with LAB_PWSH_WARM=0), during the timed part; ' +
+      'wizard CPU = CPU seconds of this process, which runs the wizard\'s code (probes, plans, WinRM and SQL clients). All of it shares the machine\'s cores.\n',
   );
   const rows: string[][] = [];
   for (const t of all) {
@@ -87,6 +88,7 @@ function report(all: PerTopology[]): void {
         i === 0 ? '1 (cold)' : `${i + 1}`,
         s(r.wallMs),
         r.labCpuS.toFixed(1),
+        r.wizardCpuS.toFixed(1),
         sum.masters,
         `${sum.workersMax} / ${sum.workersMean.toFixed(1)}`,
         sum.sql,
@@ -96,7 +98,7 @@ function report(all: PerTopology[]): void {
   }
   table(
     '### Re-check all (probeAllSteps: every step module at once)',
-    ['Workers', 'Click', 'Wall (s)', 'Lab CPU (s)', 'WinRM requests per master node', 'WinRM per worker (max / mean)', 'SQL requests per endpoint', 'Step errors'],
+    ['Workers', 'Click', 'Wall (s)', 'Lab CPU (s)', 'Wizard CPU (s)', 'WinRM requests per master node', 'WinRM per worker (max / mean)', 'SQL requests per endpoint', 'Step errors'],
     rows,
   );
   const ratio = (pick: (t: PerTopology) => number | undefined, goal: number, what: string) => {
@@ -114,7 +116,7 @@ function report(all: PerTopology[]): void {
 
   table(
     `### Adding workers (step 9: probe, plan, apply; steps ${MASTER_SIDE.join(', ')} applied before, untimed)`,
-    ['Workers', 'Wall (s)', 'Lab CPU (s)', 'Operations', 'WinRM requests per master node', 'WinRM per worker (max / mean)', 'SQL requests per endpoint', 'Failing after'],
+    ['Workers', 'Wall (s)', 'Lab CPU (s)', 'Wizard CPU (s)', 'Operations', 'WinRM requests per master node', 'WinRM per worker (max / mean)', 'SQL requests per endpoint', 'Failing after'],
     all.filter((t) => t.add).map((t) => {
       const a = t.add!;
       const sum = summarize(a.traffic, MASTERS);
@@ -123,6 +125,7 @@ function report(all: PerTopology[]): void {
         String(t.workers),
         s(a.wallMs),
         a.labCpuS.toFixed(1),
+        a.wizardCpuS.toFixed(1),
         `${a.ops.length}: ${kinds.join(', ')}`,
         sum.masters,
         `${sum.workersMax} / ${sum.workersMean.toFixed(1)}`,

@@ -10,7 +10,13 @@ export type TrafficDelta = {
   tds: Record<string, { requests: number; logins: number }>;
 };
 
-export type RecheckRun = { wallMs: number; labCpuS: number; steps: number; errors: string[]; traffic: TrafficDelta };
+export type RecheckRun = { wallMs: number; labCpuS: number; wizardCpuS: number; steps: number; errors: string[]; traffic: TrafficDelta };
+
+/** CPU seconds this process (the wizard's code: probes, WinRM client, SQL client) used since `from`. */
+export function wizardCpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
 
 export function trafficDelta(before: Traffic, after: Traffic): TrafficDelta {
   const winrm = Object.fromEntries(
@@ -29,14 +35,17 @@ export function trafficDelta(before: Traffic, after: Traffic): TrafficDelta {
 export async function recheckAll(d: LabDeployment): Promise<RecheckRun> {
   const before = await d.traffic();
   const cpu0 = d.labCpuSeconds();
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   const results = await probeAllSteps(d.rt, d.id);
   const wallMs = performance.now() - t0;
+  const wizardCpuS = wizardCpuSince(own0);
   const labCpuS = d.labCpuSeconds() - cpu0;
   const after = await d.traffic();
   return {
     wallMs,
     labCpuS,
+    wizardCpuS,
     steps: results.length,
     errors: results.filter((r) => r.error).map((r) => `${r.slug}: ${r.error}`),
     traffic: trafficDelta(before, after),
