@@ -108,6 +108,19 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ),
   );
 
+  // A failover ends the connections it affects, as SQL Server does ("existing connections to the
+  // listener are disconnected"): those that came through the listener (routed to the old
+  // primary), and on the old primary those whose database is in the group, now a secondary.
+  const endConnectionsOnRoleChange = (engine: EngineRef['engine']) =>
+    engine.onRoleChange((e) => {
+      const from = e.from?.toUpperCase();
+      if (!from) return;
+      const inGroup = new Set(e.databases.map((d) => d.toUpperCase()));
+      listenerServer.dropSessions((c) => (c as LabSession | undefined)?.instance?.toUpperCase() === from);
+      [...sqlServers].find(([h]) => h.toUpperCase() === from)?.[1].dropSessions((c) => inGroup.has((c as LabSession | undefined)?.database?.toUpperCase() ?? ''));
+    });
+  endConnectionsOnRoleChange(ref.engine);
+
   // A SQL instance's endpoint follows its MSSQLSERVER service (windows-sql-link.ts): closed when
   // it stops (every connection to it dropped, those routed through the listener too), listening
   // again on the same port when it starts. One change at a time per host, in order.
@@ -187,6 +200,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         throw new ControlError(400, `Unknown scenario ${String(next)}`);
       ref.engine.close();
       ref.engine = openLabSql(path.join(stateDir, 'lab.db'), { scenario: next, reset: true, windowsNames });
+      endConnectionsOnRoleChange(ref.engine);
       await windows.reset(next);
       // Every instance of the new state runs (its service too): an endpoint closed before the
       // reset listens again.

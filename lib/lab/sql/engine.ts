@@ -36,9 +36,21 @@ export interface LabSqlEngineOptions {
   windowsNames?: WindowsNames;
 }
 
+/** An availability group's primary changed (a failover, planned, forced or automatic). */
+export interface RoleChange {
+  ag: string;
+  /** The databases of the group. */
+  databases: string[];
+  from: string | null;
+  to: string | null;
+}
+
 export class LabSqlEngine {
   readonly st: Store;
   private readonly holder: CtxHolder = { ctx: undefined };
+  private readonly roleListeners: ((e: RoleChange) => void)[] = [];
+  /** Each group's sequence_number and primary as last seen (SQL Server bumps the number at every role change). */
+  private readonly seenRoles = new Map<string, { seq: number; primary: string | null }>();
 
   constructor(readonly db: Database.Database, opts: LabSqlEngineOptions = {}) {
     createSchema(db);
@@ -55,6 +67,39 @@ export class LabSqlEngine {
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * Calls `fn` after each change of an availability group's primary, whatever made it (T-SQL,
+   * the control API, an instance that stopped), once the statement that made it is done.
+   */
+  onRoleChange(fn: (e: RoleChange) => void): void {
+    if (this.roleListeners.length === 0) this.noticeRoleChanges();
+    this.roleListeners.push(fn);
+  }
+
+  private noticeRoleChanges(): void {
+    const rows = this.db.prepare('SELECT group_id, name, sequence_number, primary_instance FROM lab_sql_ags').all() as {
+      group_id: string;
+      name: string;
+      sequence_number: number;
+      primary_instance: string | null;
+    }[];
+    const changes: RoleChange[] = [];
+    for (const r of rows) {
+      const before = this.seenRoles.get(r.group_id);
+      this.seenRoles.set(r.group_id, { seq: r.sequence_number, primary: r.primary_instance });
+      if (before && before.seq !== r.sequence_number && before.primary?.toLowerCase() !== r.primary_instance?.toLowerCase()) {
+        const databases = this.st.agDatabases(r.group_id);
+        changes.push({ ag: r.name, databases, from: before.primary, to: r.primary_instance });
+      }
+    }
+    for (const c of changes) for (const fn of this.roleListeners) fn(c);
+  }
+
+  private afterStatement<T>(result: T): T {
+    if (this.roleListeners.length) this.noticeRoleChanges();
+    return result;
   }
 
   // ---------- connections ----------
@@ -92,12 +137,16 @@ export class LabSqlEngine {
     const ctx = this.context(instance, session);
     if (ctx instanceof SqlError) return { items: [{ kind: 'error', ...ctx.toMessage() }] };
     this.run(ctx, () => runBatchText(ctx, sql));
-    return { items: ctx.items };
+    return this.afterStatement({ items: ctx.items });
   }
 
   rpc(instance: string, call: RpcCall, session: LabSession): RpcResult {
     const ctx = this.context(instance, session);
     if (ctx instanceof SqlError) return { items: [{ kind: 'error', ...ctx.toMessage() }] };
+    return this.afterStatement(this.rpcIn(ctx, call));
+  }
+
+  private rpcIn(ctx: ExecContext, call: RpcCall): RpcResult {
     return this.run(ctx, () => {
       const args: CallArg[] = call.params.map((p) => ({
         ...(p.name ? { name: p.name } : {}),
@@ -154,6 +203,7 @@ export class LabSqlEngine {
   /** Fails an AG over to `toInstance` (what ALTER AVAILABILITY GROUP ... FAILOVER on that instance does). */
   failover(ag: string, toInstance: string, opts: { force?: boolean } = {}): void {
     const err = this.db.transaction(() => failover(this.st, ag, toInstance, opts.force ?? false))();
+    this.afterStatement(undefined);
     if (err) throw err;
   }
 
@@ -189,6 +239,7 @@ export class LabSqlEngine {
         if (target) setPrimary(this.st, ag.group_id, target.replica_server_name);
       }
     })();
+    this.afterStatement(undefined);
   }
 
   /** Whether an instance runs; undefined when the lab has no such instance. */

@@ -217,6 +217,11 @@ export class Store {
     return this.db.prepare('SELECT * FROM lab_sql_ag_listeners WHERE dns_name = ?').get(dns) as ListenerRow | undefined;
   }
 
+  /** The names of the databases in an AG. */
+  agDatabases(groupId: string): string[] {
+    return (this.db.prepare('SELECT database_name AS n FROM lab_sql_ag_databases WHERE group_id = ? ORDER BY database_name').all(groupId) as { n: string }[]).map((r) => r.n);
+  }
+
   /** The AG a database row belongs to, if it is joined to one. */
   agOfDatabase(d: DatabaseRow): AgRow | undefined {
     if (!d.group_database_id) return undefined;
