@@ -27,6 +27,23 @@ describe('Windows names without the Windows side', () => {
     expect(sidText(sidOf(e, s, 'LAB\\svc-ssismaster')!)).toMatch(/^S-1-5-21-\d+-\d+-\d+-\d+$/);
   });
 
+  it('CREATE USER [DOMAIN\\name] without a login maps to the account\'s SID when Windows knows the name (15401 otherwise)', () => {
+    const e = lab('fresh');
+    const s = login(e, 'SQLNODE1', 'admin', 'SSISDB');
+    expect(errors(run(e, s, 'CREATE USER [LAB\\svc-ssisops]')).map((x) => x.number)).toEqual([15401]);
+    expect(query(e, s, "SELECT name FROM sys.database_principals WHERE name = N'LAB\\svc-ssisops'")).toEqual([]);
+    e.useWindowsNames(sqlSideWindowsNames(e.st, ['LAB\\svc-ssisops']));
+    expect(errors(run(e, s, 'CREATE USER [LAB\\svc-ssisops]'))).toEqual([]);
+    const [row] = query(e, s, "SELECT type, sid, SUSER_SID(N'LAB\\svc-ssisops') FROM sys.database_principals WHERE name = N'LAB\\svc-ssisops'");
+    expect(row?.[0]).toBe('U');
+    expect(row?.[1]).toBeInstanceOf(Buffer);
+    expect(row?.[1]).toEqual(row?.[2]);
+    // No login for it on the server: the user is not a login's.
+    expect(sidOf(e, s, 'LAB\\svc-ssisops')).toBeUndefined();
+    // A name that is not a Windows name still needs a login.
+    expect(errors(run(e, s, 'CREATE USER [nobody]')).map((x) => x.number)).toEqual([15007]);
+  });
+
   it('NT SERVICE\\<name> resolves only for a service the SQL side has on that host', () => {
     const e = lab('fresh');
     const s = login(e, 'SQLNODE1');

@@ -6,6 +6,7 @@ import type { ExecContext } from '../exec/context';
 import { checkAvailable, dbUserFor, findDb, isDbRole } from '../exec/security';
 import { randomSid } from '../state/crypto';
 import { createDbPrincipal, dropDbPrincipal, setDbRoleMember } from '../state/ops';
+import { accountNamed } from '../windows-names';
 import type { DatabaseRow } from '../state/store';
 
 /** The current database, writable, and the caller's right to manage principals in it. */
@@ -29,6 +30,16 @@ export function createUser(ctx: ExecContext, s: Extract<Stmt, { k: 'create_user'
   // Without FOR LOGIN the user maps to the login of the same name.
   const loginName = s.login ?? s.name;
   const login = ctx.st.principal(ctx.inst.name, loginName);
+  if (!login && s.login === undefined && s.name.includes('\\')) {
+    // A Windows principal needs no login of its own (it may connect through a group's login):
+    // SQL Server asks Windows on its host for the name's SID.
+    const account = accountNamed(ctx.st.windowsNames(ctx.inst.machine_name), s.name);
+    if (!account) throw E.windowsNameNotFound(s.name);
+    if (ctx.st.dbUserBySid(db.content_id, account.sid)) throw E.loginHasUser();
+    createDbPrincipal(ctx.st, db.content_id, { name: s.name, type: 'U', sid: account.sid, defaultSchema: s.defaultSchema ?? 'dbo' });
+    ctx.changed();
+    return;
+  }
   if (!login || login.type === 'R' || !login.sid) throw E.notValidLogin(loginName);
   if (ctx.st.dbUserBySid(db.content_id, login.sid) || (db.owner_sid && db.owner_sid.equals(login.sid))) throw E.loginHasUser();
   createDbPrincipal(ctx.st, db.content_id, { name: s.name, type: login.type === 'S' ? 'S' : 'U', sid: login.sid, defaultSchema: s.defaultSchema ?? 'dbo' });
