@@ -16,8 +16,7 @@ afterAll(async () => {
 
 type Tds = Record<string, { requests: number; logins: number }>;
 async function logins(): Promise<Tds> {
-  const res = await fetch(`${f.lab.endpoints.control.url}/state`, { headers: { authorization: 'Bearer failover-connections-test' } });
-  return ((await res.json()) as { tds: Tds }).tds;
+  return ((await f.state()) as { tds: Tds }).tds;
 }
 const server = async (t: Parameters<typeof query>[0]) => (await query<{ s: string }>(t, 'SELECT @@SERVERNAME AS s')).rows[0]?.s;
 

@@ -22,6 +22,8 @@ export type LabFixture = {
   /** Resets the lab to a scenario and returns a fresh deployment's context on it. */
   use(scenario: ScenarioName): Promise<StepContext>;
   control(route: string, body?: Record<string, unknown>): Promise<unknown>;
+  /** GET /state of the lab's control API. */
+  state(): Promise<unknown>;
   close(): Promise<void>;
 };
 
@@ -46,6 +48,10 @@ export async function startLabFixture(name: string, opts: { workers?: number; sc
     lab,
     rt,
     control,
+    async state() {
+      const res = await fetch(`${lab.endpoints.control.url}/state`, { headers: { authorization: `Bearer ${token}` } });
+      return (await res.json()) as unknown;
+    },
     async use(scenario) {
       await control('/reset', { scenario });
       // Pooled sessions belong to the state before the reset.

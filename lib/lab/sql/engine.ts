@@ -49,8 +49,6 @@ export class LabSqlEngine {
   readonly st: Store;
   private readonly holder: CtxHolder = { ctx: undefined };
   private readonly roleListeners: ((e: RoleChange) => void)[] = [];
-  /** Each group's sequence_number and primary as last seen (SQL Server bumps the number at every role change). */
-  private readonly seenRoles = new Map<string, { seq: number; primary: string | null }>();
 
   constructor(readonly db: Database.Database, opts: LabSqlEngineOptions = {}) {
     createSchema(db);
@@ -74,31 +72,19 @@ export class LabSqlEngine {
    * the control API, an instance that stopped), once the statement that made it is done.
    */
   onRoleChange(fn: (e: RoleChange) => void): void {
-    if (this.roleListeners.length === 0) this.noticeRoleChanges();
+    // Changes made before anyone listened (building the scenario) are nobody's to hear.
+    if (this.roleListeners.length === 0) this.st.roleChanges.length = 0;
     this.roleListeners.push(fn);
   }
 
-  private noticeRoleChanges(): void {
-    const rows = this.db.prepare('SELECT group_id, name, sequence_number, primary_instance FROM lab_sql_ags').all() as {
-      group_id: string;
-      name: string;
-      sequence_number: number;
-      primary_instance: string | null;
-    }[];
-    const changes: RoleChange[] = [];
-    for (const r of rows) {
-      const before = this.seenRoles.get(r.group_id);
-      this.seenRoles.set(r.group_id, { seq: r.sequence_number, primary: r.primary_instance });
-      if (before && before.seq !== r.sequence_number && before.primary?.toLowerCase() !== r.primary_instance?.toLowerCase()) {
-        const databases = this.st.agDatabases(r.group_id);
-        changes.push({ ag: r.name, databases, from: before.primary, to: r.primary_instance });
-      }
-    }
-    for (const c of changes) for (const fn of this.roleListeners) fn(c);
-  }
-
   private afterStatement<T>(result: T): T {
-    if (this.roleListeners.length) this.noticeRoleChanges();
+    for (const c of this.st.roleChanges.splice(0)) {
+      const ag = this.st.agById(c.groupId);
+      // A change rolled back with its transaction did not happen.
+      if (!ag || this.roleListeners.length === 0 || ag.primary_instance?.toLowerCase() !== c.to?.toLowerCase()) continue;
+      const e: RoleChange = { ag: ag.name, databases: this.st.agDatabases(c.groupId), from: c.from, to: c.to };
+      for (const fn of this.roleListeners) fn(e);
+    }
     return result;
   }
 

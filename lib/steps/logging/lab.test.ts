@@ -18,8 +18,7 @@ const sidOn = (instance: string) => labQuery(f.lab.engine, labSession(f.lab, ins
 
 /** The lab's own judgement of execution logging (a worker's view: the stored connection string, signed in). */
 async function labLogging(): Promise<{ ok: boolean; reason: string }> {
-  const res = await fetch(`${f.lab.endpoints.control.url}/state`, { headers: { authorization: 'Bearer logging-test' } });
-  const state = (await res.json()) as { physics: { logging: { ok: boolean; reason: string } } };
+  const state = (await f.state()) as { physics: { logging: { ok: boolean; reason: string } } };
   return state.physics.logging;
 }
 

@@ -227,7 +227,9 @@ export function addListenerIp(st: Store, listenerId: string, ip: string, mask: s
 }
 
 export function setPrimary(st: Store, groupId: string, instance: string | null): void {
+  const from = st.agById(groupId)?.primary_instance ?? null;
   st.db.prepare('UPDATE lab_sql_ags SET primary_instance = ?, sequence_number = sequence_number + 1 WHERE group_id = ?').run(instance, groupId);
+  st.roleChanges.push({ groupId, from, to: instance });
 }
 
 /**

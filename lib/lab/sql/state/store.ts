@@ -104,6 +104,9 @@ export class Store {
    */
   windowsNames: WindowsNames;
 
+  /** Primary changes made by setPrimary since the engine last looked (it tells its listeners after each statement). */
+  readonly roleChanges: { groupId: string; from: string | null; to: string | null }[] = [];
+
   constructor(readonly db: Database.Database) {
     this.windowsNames = sqlSideWindowsNames(this);
   }
